@@ -1,0 +1,1 @@
+"""Repository checks run by `make check` (no browser needed); each returns Problems."""

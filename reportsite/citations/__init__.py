@@ -1,0 +1,1 @@
+"""Citations: syntax (parse), rendering (through mkdocs-bibtex and pandoc's citeproc), checking."""

@@ -1,0 +1,254 @@
+"""MkDocs plugin `report-citations`: a thin wrapper over mkdocs-bibtex 4.4.
+
+mkdocs-bibtex is archived upstream. We keep what it does well — loading the
+bibliography with pybtex and formatting author-date citations and reference
+entries with pandoc's citeproc and a CSL style — and replace what is broken
+(each defect is pinned by a test in tests/citations/test_upstream_defects.py):
+
+* locators vanish in footnote mode and when not an English term (第68页):
+  we never hand locators to pandoc; we render them ourselves, as links to the
+  paragraph/page anchors of the reader pages;
+* dashes and quotes come back as Markdown "smart" ASCII (``---``, ``--``, ``"``):
+  pandoc's Markdown writer is asked for real Unicode (``-smart``);
+* citation-like text in code spans and code blocks is processed: our parser
+  skips code;
+* an unknown key only logs a warning: here it fails the build with page:line.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+
+import pypandoc
+from mkdocs.config import config_options
+from mkdocs.exceptions import PluginError
+from mkdocs_bibtex import registry as upstream_registry
+from mkdocs_bibtex.citation import Citation as UpstreamCitation
+from mkdocs_bibtex.citation import CitationBlock as UpstreamBlock
+from mkdocs_bibtex.config import BibTexConfig
+from mkdocs_bibtex.plugin import BibTexPlugin
+from mkdocs_bibtex.registry import PandocRegistry
+
+from .. import bibliography
+from ..sources.registry import SOURCES
+from . import passages
+from .styles import STYLE_FOR_LANGUAGE, csl_path
+from .syntax import Citation, CitationBlock, find_citation_blocks
+
+
+class _UnicodePandoc:
+    """Stands in for the pypandoc module inside mkdocs_bibtex.registry so that
+    pandoc writes Unicode dashes and quotes instead of ``---`` and ``"``."""
+
+    def __getattr__(self, name):
+        return getattr(pypandoc, name)
+
+    @staticmethod
+    def convert_text(source, to, format, extra_args=()):
+        if to.startswith("markdown") and "-smart" not in to:
+            to += "-smart"
+        return pypandoc.convert_text(source=source, to=to, format=format, extra_args=list(extra_args))
+
+
+upstream_registry.pypandoc = _UnicodePandoc()
+
+_MD_SPECIAL = {ord(c): f"&#{ord(c)};" for c in "\\`*_[]{}#|~^$<>!"}
+_FOOTNOTE_MARKERS = re.compile(r"(?:\s*\[\^[^\]]+\])+\s*$")
+LABELS = {
+    "en": {"page": "p.\u00a0{n}", "pages": "pp.\u00a0{a}–{b}", "open": "(", "close": ")", "sep": "; ",
+           "references": "References", "reader": "reader page", "bibtex": "BibTeX", "para": "¶{n}",
+           "paras": "¶{a}–{b}", "preview": "Preview of the cited passage"},
+    "zh": {"page": "第{n}页", "pages": "第{a}–{b}页", "open": "（", "close": "）", "sep": "；",
+           "references": "参考文献", "reader": "原文", "bibtex": "BibTeX", "para": "¶{n}",
+           "paras": "¶{a}–{b}", "preview": "引文预览"},
+}
+
+
+def inert(text: str) -> str:
+    """Text that neither HTML nor Markdown will interpret."""
+    return html.escape(text, quote=True).translate(_MD_SPECIAL)
+
+
+class CitationsConfig(BibTexConfig):
+    preview_chars = config_options.Type(int, default=220)
+    sources_dir = config_options.Type(str, default="sources")
+    references_page = config_options.Type(str, default="references.md")
+
+
+class CitationsPlugin(BibTexPlugin):
+    config_class = CitationsConfig
+
+    def __init__(self):
+        super().__init__()
+        self._registries: dict[str, PandocRegistry] = {}
+        self._preview_counter = 0
+
+    # -- configuration ----------------------------------------------------
+    def on_config(self, config):
+        if not self.config.csl_file:
+            self.config.csl_file = str(csl_path(STYLE_FOR_LANGUAGE["en"]))
+        # Fail on a broken bibliography with its file and line, before pybtex
+        # gets a chance to fail without one.
+        try:
+            self.entries = bibliography.load()
+        except bibliography.BibliographyError as exc:
+            raise PluginError(str(exc)) from exc
+        result = super().on_config(config)
+        self._registries = {"en": self.registry}
+        passages.load_all.cache_clear()
+        return result
+
+    def _registry(self, lang: str) -> PandocRegistry:
+        if lang not in self._registries:
+            self._registries[lang] = PandocRegistry(
+                bib_files=sorted({str(e.path) for e in self.entries.values()}),
+                csl_file=str(csl_path(STYLE_FOR_LANGUAGE[lang])),
+                csl_file_encoding=None,
+                footnote_format=self.config.footnote_format,
+            )
+        return self._registries[lang]
+
+    # -- pages --------------------------------------------------------------
+    def on_page_markdown(self, markdown, page, config, files):
+        lang = "zh" if str(page.meta.get("lang", "en")).startswith("zh") else "en"
+        registry = self._registry(lang)
+        blocks = find_citation_blocks(markdown)
+        src = page.file.src_uri
+        for block in blocks:
+            for cite in block.citations:
+                if cite.key not in registry.bib_data.entries:
+                    raise PluginError(
+                        f"{src}:{cite.line}:{cite.column}: unknown citation key '@{cite.key}'; "
+                        f"known keys: {', '.join(sorted(registry.bib_data.entries))} (bib/*.bib)"
+                    )
+        singles = {self._single_key(c): UpstreamBlock([UpstreamCitation(key=c.key, prefix=c.prefix)])
+                   for b in blocks for c in b.citations}
+        if singles:
+            registry.validate_citation_blocks(list(singles.values()))
+        cited: dict[str, None] = {}
+        out, pos = [], 0
+        for block in blocks:
+            out.append(markdown[pos : block.start])
+            out.append(self._render_block(block, registry, singles, page, files, lang))
+            pos = block.end
+            cited.update({c.key: None for c in block.citations})
+        out.append(markdown[pos:])
+        markdown = "".join(out)
+        if "<!-- full-bibliography -->" in markdown:
+            markdown = markdown.replace("<!-- full-bibliography -->", self._full_bibliography(registry, page, files, lang))
+        elif cited:
+            markdown += "\n\n" + self._page_references(list(cited), registry, page, files, lang)
+        return markdown
+
+    @staticmethod
+    def _single_key(cite: Citation) -> str:
+        return f"{cite.prefix}\x00{cite.key}"
+
+    def _url(self, page, files, src_path: str, fragment: str = "", query: str = "") -> str:
+        target = files.get_file_from_path(src_path)
+        if target is None:
+            raise PluginError(f"{page.file.src_uri}: citation target page '{src_path}' does not exist")
+        url = posixpath.relpath(target.url or ".", posixpath.dirname(page.url) or ".") if target.url else "."
+        if target.url.endswith("/") and not url.endswith("/"):
+            url += "/"
+        if target.url == page.url:
+            url = ""
+        return url + (f"?{query}" if query else "") + (f"#{fragment}" if fragment else "")
+
+    def _author_date(self, cite: Citation, registry: PandocRegistry, singles) -> str:
+        text = registry.inline_text(singles[self._single_key(cite)])
+        text = _FOOTNOTE_MARKERS.sub("", text).strip()
+        for opening, closing in (("(", ")"), ("（", "）")):
+            if text.startswith(opening) and text.endswith(closing):
+                text = text[1:-1]
+        return text
+
+    def _render_block(self, block: CitationBlock, registry, singles, page, files, lang: str) -> str:
+        labels = LABELS[lang]
+        parts = [self._render_citation(c, registry, singles, page, files, labels) for c in block.citations]
+        return f'<span class="cite-group">{labels["open"]}{labels["sep"].join(parts)}{labels["close"]}</span>'
+
+    def _render_citation(self, cite: Citation, registry, singles, page, files, labels) -> str:
+        reader = f"{self.config.sources_dir}/{cite.key}.md"
+        work = inert(self._author_date(cite, registry, singles))
+        ref_url = html.escape(self._url(page, files, page.file.src_uri, f"ref-{cite.key}"))
+        pieces = [f'<a class="cite__work" href="{ref_url}">{work}</a>']
+        index = passages.load_all().get(cite.key)
+        preview_paras: list[int] = []
+        for first, last in cite.locator.pages:
+            label = labels["page"].format(n=first) if first == last else labels["pages"].format(a=first, b=last)
+            url = self._url(page, files, reader, f"page-{first}") if cite.key in SOURCES else None
+            pieces.append(self._locator_link(url, label))
+            if index and not cite.locator.paragraphs:
+                preview_paras += index.paragraphs_on_page(first)[:1]
+        for first, last in cite.locator.paragraphs:
+            label = labels["para"].format(n=first) if first == last else labels["paras"].format(a=first, b=last)
+            query = f"hl={first}-{last}" if last != first else ""
+            url = self._url(page, files, reader, f"p-{first}", query) if cite.key in SOURCES else None
+            pieces.append(self._locator_link(url, label))
+            preview_paras += list(range(first, min(last, first + 1) + 1))
+        preview = self._preview(index, preview_paras, labels) if index and preview_paras else ""
+        return f'<span class="cite" data-cite="{html.escape(cite.key)}">{", ".join(pieces)}{preview}</span>'
+
+    @staticmethod
+    def _locator_link(url: str | None, label: str) -> str:
+        if url is None:
+            return f'<span class="cite__loc">{label}</span>'
+        return f'<a class="cite__loc" href="{html.escape(url)}">{label}</a>'
+
+    def _preview(self, index, numbers: list[int], labels) -> str:
+        self._preview_counter += 1
+        chunks = []
+        for n in numbers:
+            passage = index.paragraphs.get(n)
+            if passage is None:
+                continue
+            text = passage.text
+            if len(text) > self.config.preview_chars:
+                text = text[: self.config.preview_chars].rstrip() + "…"
+            chunks.append(f'<span class="cite__preview-label">¶{n}</span><span lang="zh-Hans">{inert(text)}</span>')
+        if not chunks:
+            return ""
+        return (f'<span class="cite__preview" role="tooltip" aria-label="{labels["preview"]}">'
+                f'{"".join(chunks)}</span>')
+
+    def _reference_line(self, key: str, registry, page, files, lang: str, with_bibtex_link: bool) -> str:
+        labels = LABELS[lang]
+        text = registry.reference_text(UpstreamCitation(key=key))
+        links = []
+        if key in SOURCES:
+            links.append(f'[{labels["reader"]}]({self._rel_md(page, f"{self.config.sources_dir}/{key}.md")})')
+        if with_bibtex_link:
+            links.append(f'[{labels["bibtex"]}]({self._rel_md(page, self.config.references_page)}#bib-{key})')
+        return f'<p class="ref" id="ref-{key}" markdown>{text}{" · " + " · ".join(links) if links else ""}</p>'
+
+    @staticmethod
+    def _rel_md(page, target_src: str) -> str:
+        return posixpath.relpath(target_src, posixpath.dirname(page.file.src_uri) or ".")
+
+    def _page_references(self, keys: list[str], registry, page, files, lang: str) -> str:
+        self._ensure_references(keys, registry)
+        body = "\n\n".join(self._reference_line(k, registry, page, files, lang, True) for k in sorted(keys))
+        return f'## {LABELS[lang]["references"]} {{ #references }}\n\n<div class="references" markdown>\n\n{body}\n\n</div>\n'
+
+    def _ensure_references(self, keys, registry) -> None:
+        missing = [k for k in keys if k not in registry._reference_cache]
+        if missing:
+            registry.validate_citation_blocks([UpstreamBlock([UpstreamCitation(key=k)]) for k in missing])
+
+    def _full_bibliography(self, registry, page, files, lang: str) -> str:
+        keys = sorted(registry.bib_data.entries)
+        self._ensure_references(keys, registry)
+        sections = []
+        for key in keys:
+            entry = self.entries.get(key)
+            bibtex = entry.source if entry else ""
+            sections.append(
+                self._reference_line(key, registry, page, files, lang, False).replace(f'id="ref-{key}"', f'id="bib-{key}"', 1)
+                + f'\n\n??? example "BibTeX · `{key}`"\n\n    ```bibtex\n'
+                + "\n".join("    " + line for line in bibtex.splitlines())
+                + "\n    ```\n"
+            )
+        return '<div class="references references--full" markdown>\n\n' + "\n\n".join(sections) + "\n\n</div>\n"

@@ -1,0 +1,1 @@
+"""Turn the raw source documents into normalized reader pages."""

@@ -1,0 +1,1 @@
+"""One module per raw layout; each exposes ``normalize(raw: str, key: str) -> Document``."""
