@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import bibliography
 from .checks import raw_sources, site
+from .citations import check as citations_check
 from .problems import Problem, report
 from .sources import pipeline
 
@@ -52,6 +53,7 @@ def check_site() -> list[Problem]:
 CHECKS = {
     "raw": raw_sources.check,
     "sources": check_sources,
+    "citations": citations_check.check,
     "site": check_site,
 }
 
