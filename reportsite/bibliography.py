@@ -18,7 +18,7 @@ from pybtex.scanner import PybtexSyntaxError
 from .sources.registry import REPO_ROOT
 
 BIB_DIR = REPO_ROOT / "bib"
-_ENTRY_START = re.compile(r"^\s*@(\w+)\s*\{\s*([^,\s]+)\s*,", re.MULTILINE)
+_ENTRY_START = re.compile(r"^[ \t]*@(\w+)[ \t]*\{[ \t]*([^,\s]+)[ \t]*,", re.MULTILINE)
 
 
 class BibliographyError(ValueError):
@@ -99,7 +99,7 @@ def load_file(path: Path) -> dict[str, Entry]:
     try:
         data: BibliographyData = parser.parse_string(text)
     except PybtexSyntaxError as exc:
-        raise BibliographyError(path, exc.lineno or 1, f"BibTeX syntax error: {exc.message}; "
+        raise BibliographyError(path, exc.lineno or 1, f"BibTeX syntax error: {exc}; "
                                 "check braces and commas around this line") from exc
     except BibliographyDataError as exc:
         key = str(exc).rsplit(":", 1)[-1].strip()

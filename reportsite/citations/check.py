@@ -199,15 +199,16 @@ def _claim_blocks(text: str) -> Iterable[tuple[int, str, str]]:
     lines = text.splitlines(keepends=True)
     in_front_matter = bool(lines) and lines[0].strip() == "---"
     paragraph: list[tuple[int, str]] = []
+    paragraph_kind = "paragraph"
     table_rows = 0
     previous_opt_out = False
     block_opt_out = False
 
     def flush():
-        nonlocal paragraph
+        nonlocal paragraph, paragraph_kind
         if paragraph:
-            yield paragraph[0][0], "paragraph", "".join(t for _, t in paragraph)
-        paragraph = []
+            yield paragraph[0][0], paragraph_kind, "".join(t for _, t in paragraph)
+        paragraph, paragraph_kind = [], "paragraph"
 
     for number, line in enumerate(lines, start=1):
         start = offset
@@ -247,7 +248,7 @@ def _claim_blocks(text: str) -> Iterable[tuple[int, str, str]]:
             continue
         if re.match(r"^([-*+]|\d+[.)])\s+", stripped):
             yield from flush()
-            paragraph = [(number, content)]
+            paragraph, paragraph_kind = [(number, content)], "list item"
             continue
         if line.startswith(("    ", "\t")) and paragraph and re.match(r"^([-*+]|\d+[.)])\s+", paragraph[0][1]):
             paragraph.append((number, " " + content))
