@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from pathlib import Path
 
 import pypandoc
 from mkdocs.config import config_options
@@ -30,6 +31,7 @@ from mkdocs_bibtex.citation import CitationBlock as UpstreamBlock
 from mkdocs_bibtex.config import BibTexConfig
 from mkdocs_bibtex.plugin import BibTexPlugin
 from mkdocs_bibtex.registry import PandocRegistry
+from mkdocs_bibtex.utils import get_path_relative_to_mkdocs_yaml
 
 from .. import bibliography
 from ..sources.registry import SOURCES
@@ -91,8 +93,14 @@ class CitationsPlugin(BibTexPlugin):
             self.config.csl_file = str(csl_path(STYLE_FOR_LANGUAGE["en"]))
         # Fail on a broken bibliography with its file and line, before pybtex
         # gets a chance to fail without one.
+        if self.config.bib_file:
+            self._bib_files = [Path(get_path_relative_to_mkdocs_yaml(self.config.bib_file, config))]
+        else:
+            self._bib_files = sorted(Path(get_path_relative_to_mkdocs_yaml(self.config.bib_dir, config)).rglob("*.bib"))
         try:
-            self.entries = bibliography.load()
+            self.entries = {}
+            for path in self._bib_files:
+                self.entries.update(bibliography.load_file(path))
         except bibliography.BibliographyError as exc:
             raise PluginError(str(exc)) from exc
         result = super().on_config(config)
@@ -103,7 +111,7 @@ class CitationsPlugin(BibTexPlugin):
     def _registry(self, lang: str) -> PandocRegistry:
         if lang not in self._registries:
             self._registries[lang] = PandocRegistry(
-                bib_files=sorted({str(e.path) for e in self.entries.values()}),
+                bib_files=[str(path) for path in self._bib_files],
                 csl_file=str(csl_path(STYLE_FOR_LANGUAGE[lang])),
                 csl_file_encoding=None,
                 footnote_format=self.config.footnote_format,
