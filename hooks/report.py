@@ -1,7 +1,18 @@
-"""MkDocs hook: fills generated parts of hand-written pages (thin adapter over reportsite.pages)."""
+"""MkDocs hook: fills the generated parts of hand-written pages (thin adapter over reportsite.pages).
 
-from reportsite import pages
+It runs before the citations plugin (higher event priority) so that citations
+inside generated tables and figures are rendered like any other citation.
+"""
+
+from mkdocs.plugins import event_priority
+
+from reportsite import pages, report_data
 
 
+def on_config(config):
+    report_data.abbreviations.cache_clear()
+
+
+@event_priority(50)
 def on_page_markdown(markdown, page, config, files):
-    return pages.fill_placeholders(markdown, page.file.src_uri)
+    return pages.fill_placeholders(markdown, page.file.src_uri, title=page.title or "", site_url=config.site_url or "")

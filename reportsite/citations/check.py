@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .. import bibliography
+from .. import bibliography, report_data
 from ..problems import Problem
 from ..sources.registry import REPO_ROOT, SOURCES
 from . import passages
@@ -322,9 +322,64 @@ def check_bibliography(entries: dict[str, bibliography.Entry]) -> list[Problem]:
     return problems
 
 
+# --- data files ---------------------------------------------------------------
+
+def _uncited(path: Path, line: int, what: str) -> Problem:
+    return Problem.at(path, line, 1, f"uncited {what}: every claim in a data file cites the source paragraph "
+                      "it rests on, e.g. [@key, ¶12]")
+
+
+def check_data_structure(path: Path, data_dir: Path) -> list[Problem]:
+    """Each data file's claim fields carry citations; structure errors come with their line."""
+    problems: list[Problem] = []
+    rel = path.relative_to(data_dir).as_posix()
+    try:
+        if rel.startswith("arguments/"):
+            argmap = report_data.load_argument_map(path)
+            stack = list(argmap.claims)
+            while stack:
+                node = stack.pop()
+                stack.extend(node.children)
+                blocks = find_citation_blocks(node.text)
+                if not blocks:
+                    problems.append(_uncited(path, node.line, f"{node.kind} '{node.id}'"))
+                elif node.kind == "evidence":
+                    cites = [c for b in blocks for c in b.citations]
+                    if len(cites) != 1 or len(cites[0].locator.paragraph_numbers()) != 1:
+                        problems.append(Problem.at(path, node.line, 1, f"evidence '{node.id}' must cite exactly one "
+                                                   "source paragraph, e.g. [@key, ¶12]: the figure links to it"))
+        elif rel == "ttc_timeline.yaml":
+            for event in report_data.load_timeline(path):
+                if not find_citation_blocks(event.outcomes):
+                    problems.append(_uncited(path, event.line, f"timeline event '{event.title}'"))
+        elif rel in ("governance_models.yaml", "agreement_matrix.yaml"):
+            grid = report_data.load_grid(path, stance=rel == "agreement_matrix.yaml")
+            for row in grid.rows:
+                for col, _ in grid.columns:
+                    cell = row["cells"][col]
+                    if cell.get("stance") == "silent":
+                        continue
+                    if not find_citation_blocks(str(cell.get("text", ""))):
+                        problems.append(_uncited(path, cell.get("__line__", row["__line__"]),
+                                                 f"cell '{row['label']}' × '{col}'"))
+        elif rel == "glossary.yaml":
+            for term in report_data.load_glossary(path):
+                if not find_citation_blocks(term.appears):
+                    problems.append(_uncited(path, term.line, f"glossary entry '{term.term}' ('appears' must cite "
+                                             "where the term appears)"))
+    except report_data.DataError as exc:
+        problems.append(Problem.at(exc.path, exc.line, 1, exc.message))
+    return problems
+
+
+def data_files(data_dir: Path) -> list[Path]:
+    return sorted(p for p in data_dir.rglob("*.yaml") if "sources" not in p.relative_to(data_dir).parts)
+
+
 # --- everything --------------------------------------------------------------
 
-def check(docs: Path = DOCS, bib_dir: Path = bibliography.BIB_DIR, index_dir: Path = passages.INDEX_DIR) -> list[Problem]:
+def check(docs: Path = DOCS, bib_dir: Path = bibliography.BIB_DIR, index_dir: Path = passages.INDEX_DIR,
+          data_dir: Path = report_data.DATA_DIR) -> list[Problem]:
     try:
         entries = bibliography.load(bib_dir)
     except bibliography.BibliographyError as exc:
@@ -335,7 +390,7 @@ def check(docs: Path = DOCS, bib_dir: Path = bibliography.BIB_DIR, index_dir: Pa
     for key in missing_sources:
         problems.append(Problem.at(bib_dir / "sources.bib", 1, 1, f"source '{key}' has no BibTeX entry; add one"))
     cited: set[str] = set()
-    for path in page_files(docs):
+    for path in [*page_files(docs), *data_files(data_dir)]:
         text = path.read_text(encoding="utf-8")
         blocks = find_citation_blocks(text)
         for block in blocks:
@@ -344,7 +399,9 @@ def check(docs: Path = DOCS, bib_dir: Path = bibliography.BIB_DIR, index_dir: Pa
                 problems += check_citation(cite, path, entries, indexes)
         problems += check_quotes(path, text, blocks, indexes)
         problems += check_script_html(path, text)
-        if is_claim_page(path, docs):
+        if path.suffix == ".yaml":
+            problems += check_data_structure(path, data_dir)
+        elif is_claim_page(path, docs):
             problems += check_claims(path, text)
     for key in SOURCES:
         if key in entries and key not in cited:
