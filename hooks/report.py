@@ -4,6 +4,7 @@ It runs before the citations plugin (higher event priority) so that citations
 inside generated tables and figures are rendered like any other citation.
 """
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from reportsite import pages, report_data
@@ -15,4 +16,7 @@ def on_config(config):
 
 @event_priority(50)
 def on_page_markdown(markdown, page, config, files):
-    return pages.fill_placeholders(markdown, page.file.src_uri, title=page.title or "", site_url=config.site_url or "")
+    try:
+        return pages.fill_placeholders(markdown, page.file.src_uri, title=page.title or "", site_url=config.site_url or "")
+    except report_data.DataError as exc:
+        raise PluginError(str(exc)) from exc

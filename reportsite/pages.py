@@ -58,7 +58,11 @@ def sources_table(page_src: str, **_) -> str:
 
 
 def argument_map(page_src: str, thread: str, **_) -> str:
-    argmap = report_data.load_argument_map(report_data.argument_map_path(thread))
+    path = report_data.argument_map_path(thread)
+    if not path.is_file():
+        raise report_data.DataError(path, 1, f"argument map '{thread}' asked for by docs/{page_src} does not exist; "
+                                    "create it (format: see reportsite/report_data.py) or fix the placeholder")
+    argmap = report_data.load_argument_map(path)
     svg = figures.argument_map_svg(argmap, lambda key, n: paragraph_url(page_src, key, n))
     return f'<figure class="figure">\n{svg}\n<figcaption>{figures._e(argmap.title)}</figcaption>\n</figure>\n\n' + \
         figures.argument_map_text(argmap)

@@ -23,6 +23,7 @@ CONFIG = REPO_ROOT / "mkdocs.yml"
 
 _DOC_WARNING = re.compile(r"Doc file '(?P<page>[^']+)' contains (?:a link|an unrecognized relative link|an absolute link) '(?P<target>[^']+)'(?P<rest>.*)")
 _YAML_LINE = re.compile(r'in "(?P<file>[^"]+)", line (?P<line>\d+), column (?P<col>\d+)')
+_LOCATED = re.compile(r"^(?P<path>[^\s:'\"]+\.(?:md|ya?ml|bib|json)):(?P<line>\d+):(?:(?P<col>\d+):)?(?P<rest>.*)$")
 _LEVEL = re.compile(r"^(WARNING|ERROR)\s+-\s+(.*)$")
 
 
@@ -50,6 +51,14 @@ def problems_from_build_log(log: str, docs_dir: Path = DOCS, config: Path = CONF
             target = doc.group("target")
             line, col = _line_of(page, target.split("#")[0] or target)
             problems.append(Problem.at(page, line, col, f"{message} — fix the link target or create the page/anchor it points to"))
+            continue
+        located = _LOCATED.match(message)
+        if located:
+            path = Path(located.group("path"))
+            if not path.is_absolute() and not (config.parent / path).exists():
+                path = docs_dir / path
+            problems.append(Problem.at(path, int(located.group("line")), int(located.group("col") or 1),
+                                       located.group("rest").strip()))
             continue
         yaml = _YAML_LINE.search(message)
         if yaml:

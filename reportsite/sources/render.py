@@ -132,16 +132,23 @@ def preparation_report(doc: Document, numbered: list[NumberedBlock]) -> str:
     return "\n".join(lines)
 
 
-def bibliographic_card(doc: Document, entry: Entry, raw_name: str, raw_sha256: str) -> str:
-    rows: list[tuple[str, str]] = []
-    rows += entry.card_rows()
-    rows += [(label, value) for label, value in doc.card.items()]
-    rows.append(("Raw file · 原始文件", f"`bib/raw/{raw_name}` (SHA-256 `{raw_sha256[:16]}…`)"))
-    lines = ['<div class="src-card" markdown>', "", "| | |", "| --- | --- |"]
+def _card_table(rows: list[tuple[str, str]], heading: str) -> list[str]:
+    lines = ["", f"| {heading} | |", "| --- | --- |"]
     for label, value in rows:
         if not value.startswith("`"):
             value = escape_markdown(value)
-        lines.append(f"| {label} | {value.replace(chr(10), '<br>')} |")
+        lines.append(f"| {escape_markdown(label)} | {value.replace(chr(10), '<br>')} |")
+    return lines
+
+
+def bibliographic_card(doc: Document, entry: Entry, raw_name: str, raw_sha256: str) -> str:
+    rows = entry.card_rows()
+    rows.append(("Raw file · 原始文件", f"`bib/raw/{raw_name}` (SHA-256 `{raw_sha256[:16]}…`)"))
+    lines = ['<div class="src-card" markdown>']
+    lines += _card_table(rows, "Bibliographic data · 书目信息")
+    if doc.card:
+        lines += ["", '??? note "Front and back matter of the document · 原文所载信息"', ""]
+        lines += ["    " + line if line else "" for line in _card_table(list(doc.card.items()), "原文 · As printed")]
     lines += ["", "</div>"]
     return "\n".join(lines)
 

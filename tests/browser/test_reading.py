@@ -1,0 +1,79 @@
+"""What a reader does: search, follow a citation, preview it, read a source, switch to dark mode."""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def _first_cited_page(built_site) -> str:
+    for path in sorted(built_site.rglob("index.html")):
+        if 'class="cite__loc"' in path.read_text(encoding="utf-8") and "/sources/" not in path.as_posix():
+            return "/" + path.parent.relative_to(built_site).as_posix() + "/"
+    raise AssertionError("no page with citations in the built site")
+
+
+def test_no_request_leaves_the_machine(page, site_url, built_site):
+    hosts = set()
+    page.on("request", lambda request: hosts.add(urlsplit(request.url).hostname))
+    for path in ["/", _first_cited_page(built_site), "/sources/du-alliance/", "/references/"]:
+        page.goto(site_url + path, wait_until="networkidle")
+    assert hosts == {"127.0.0.1"}
+
+
+@pytest.mark.parametrize("query, expected", [("alliance", "alliance"), ("联盟韧性", "联盟韧性"), ("人工智能治理", "人工智能")])
+def test_search_finds_english_and_chinese(page, site_url, query, expected):
+    page.goto(site_url + "/", wait_until="networkidle")
+    page.click("label.md-search__icon, .md-search__input", timeout=5000) if False else page.focus(".md-search__input")
+    page.fill(".md-search__input", query)
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    results = page.inner_text(".md-search-result")
+    assert expected.lower() in results.lower()
+
+
+def test_citation_preview_on_hover_and_keyboard_focus(page, site_url, built_site):
+    page.goto(site_url + _first_cited_page(built_site), wait_until="networkidle")
+    cite = page.locator(".cite").filter(has=page.locator(".cite__preview")).first
+    preview = cite.locator(".cite__preview")
+    assert not preview.is_visible()
+    cite.locator(".cite__loc").first.hover()
+    assert preview.is_visible()
+    assert re.search(r"[\u4e00-\u9fff]", preview.inner_text())
+    page.mouse.move(0, 0)
+    cite.locator(".cite__loc").first.focus()
+    assert preview.is_visible()
+
+
+def test_following_a_citation_opens_and_highlights_the_paragraph(page, site_url, built_site):
+    page.goto(site_url + _first_cited_page(built_site), wait_until="networkidle")
+    link = page.locator(".cite__loc[href*='#p-']").first
+    href = link.get_attribute("href")
+    target = href.split("#")[1]
+    link.click()
+    page.wait_for_url(re.compile(f"#{target}$"))
+    paragraph = page.locator(f"#{target}")
+    assert paragraph.is_visible()
+    assert page.evaluate(f"document.querySelector('#{target}').matches(':target, .src-para--highlight')")
+    background = paragraph.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent")
+
+
+def test_range_citation_highlights_every_paragraph(page, site_url):
+    page.goto(site_url + "/sources/zhang-roadmap/?hl=2-4#p-2", wait_until="networkidle")
+    highlighted = page.evaluate("[...document.querySelectorAll('.src-para--highlight')].map(e => e.id)")
+    assert highlighted == ["p-2", "p-3", "p-4"]
+
+
+def test_dark_mode_toggle_keeps_text_readable(page, site_url):
+    page.goto(site_url + "/sources/du-alliance/", wait_until="networkidle")
+    schemes = []
+    for _ in range(3):
+        schemes.append(page.evaluate("document.body.getAttribute('data-md-color-scheme')"))
+        page.locator("form[data-md-component=palette] label:visible").first.click()
+    assert "slate" in schemes and "default" in schemes
+    page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+    color = page.locator(".src-para").first.evaluate("e => getComputedStyle(e).color")
+    r, g, b = map(int, re.findall(r"\d+", color)[:3])
+    assert r + g + b > 400  # light text on the dark background
