@@ -4,7 +4,8 @@ A page asks for a fragment with an HTML comment placeholder; the MkDocs hook
 replaces it at build time, before the citations plugin runs, so citations in
 the data render like citations written on the page:
 
-    <!-- sources-table -->            the five sources at a glance (bib/sources.bib)
+    <!-- sources-table -->            the five sources at a glance (bib/sources.bib, data/theses.yaml)
+    <!-- threads-list -->             the thread pages with their theses (data/theses.yaml)
     <!-- argument-map: <thread> -->   SVG argument map + text version (data/arguments/<thread>.yaml)
     <!-- ttc-timeline -->             timeline figure + table (data/ttc_timeline.yaml)
     <!-- governance-models -->        comparison table (data/governance_models.yaml)
@@ -41,9 +42,15 @@ def paragraph_url(page_src: str, key: str, paragraph: int) -> str:
     return posixpath.relpath(f"sources/{key}/", _page_dir_url(page_src)) + f"/#p-{paragraph}"
 
 
+def theses() -> dict:
+    path = DATA_DIR / "theses.yaml"
+    return report_data.load_yaml(path) if path.is_file() else {}
+
+
 def sources_table(page_src: str, **_) -> str:
     entries = bibliography.load()
-    rows = ["| Source | Authors | Outlet | Year | Reader page |", "| --- | --- | --- | --- | --- |"]
+    source_theses = theses().get("sources", {})
+    rows = ["| Source | Authors | Outlet | Year | Thesis | Reader page |", "| --- | --- | --- | --- | --- | --- |"]
     for key in SOURCES:
         e = entries[key]
         title, translation = e.get("title"), e.get("titletranslation")
@@ -52,9 +59,18 @@ def sources_table(page_src: str, **_) -> str:
         outlet = e.get("journal") or e.get("series") or e.get("institution")
         english = e.get("journaltranslation")
         outlet_text = (f"《{outlet}》" + (f" ({english})" if english else "")) if outlet else ""
-        rows.append(f"| {label} | {authors} | {outlet_text} | {e.get('year') or 'n.d.'} | "
+        thesis = " ".join(str(source_theses.get(key, "")).split()) or "—"
+        rows.append(f"| {label} | {authors} | {outlet_text} | {e.get('year') or 'n.d.'} | {thesis} | "
                     f"[`{key}`]({_rel(page_src, f'sources/{key}.md')}) |")
     return "\n".join(rows) + "\n"
+
+
+def threads_list(page_src: str, **_) -> str:
+    items = []
+    for thread in theses().get("threads", []):
+        link = _rel(page_src, f"threads/{thread['slug']}.md")
+        items.append(f"- **[{thread['title']}]({link})** — {' '.join(str(thread['thesis']).split())}")
+    return "\n".join(items) + "\n"
 
 
 def argument_map(page_src: str, thread: str, **_) -> str:
@@ -120,10 +136,10 @@ def cite_this_page(page_src: str, title: str = "", site_url: str = "", **_) -> s
     )
 
 
-PLACEHOLDER = re.compile(r"<!--\s*(?P<name>sources-table|argument-map|ttc-timeline|governance-models|agreement-matrix|"
+PLACEHOLDER = re.compile(r"<!--\s*(?P<name>sources-table|threads-list|argument-map|ttc-timeline|governance-models|agreement-matrix|"
                          r"glossary|cite-this-page)(?::\s*(?P<arg>[\w-]+))?\s*-->")
 MAKERS = {
-    "sources-table": sources_table, "argument-map": argument_map, "ttc-timeline": ttc_timeline,
+    "sources-table": sources_table, "threads-list": threads_list, "argument-map": argument_map, "ttc-timeline": ttc_timeline,
     "governance-models": governance_models, "agreement-matrix": agreement_matrix, "glossary": glossary,
     "cite-this-page": cite_this_page,
 }
