@@ -34,12 +34,14 @@ def _rel(from_src: str, to_src: str) -> str:
 
 
 def _page_dir_url(page_src: str) -> str:
+    """The directory URL MkDocs gives a page (use_directory_urls), '' for the home page."""
     stem = page_src[:-3]
-    return posixpath.dirname(stem) + "/" if stem.endswith("index") else stem + "/"
+    directory = posixpath.dirname(stem) if stem == "index" or stem.endswith("/index") else stem
+    return directory + "/" if directory else ""
 
 
 def paragraph_url(page_src: str, key: str, paragraph: int) -> str:
-    return posixpath.relpath(f"sources/{key}/", _page_dir_url(page_src)) + f"/#p-{paragraph}"
+    return posixpath.relpath(f"sources/{key}", _page_dir_url(page_src) or ".") + f"/#p-{paragraph}"
 
 
 def theses() -> dict:
