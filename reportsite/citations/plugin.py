@@ -219,7 +219,7 @@ class CitationsPlugin(BibTexPlugin):
             chunks.append(f'<span class="cite__preview-label">¶{n}</span><span lang="zh-Hans">{inert(text)}</span>')
         if not chunks:
             return ""
-        return (f'<span class="cite__preview" role="tooltip" aria-label="{labels["preview"]}">'
+        return (f'<span class="cite__preview" role="tooltip" aria-label="{labels["preview"]}" data-search-exclude>'
                 f'{"".join(chunks)}</span>')
 
     def _reference_line(self, key: str, registry, page, files, lang: str, with_bibtex_link: bool) -> str:

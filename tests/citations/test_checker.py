@@ -189,7 +189,8 @@ def test_source_never_cited_is_reported(tmp_path):
     docs = tmp_path / "docs"
     (docs / "threads").mkdir(parents=True)
     (docs / "threads" / "t.md").write_text("Claim [@zhang-roadmap, ¶1].\n", encoding="utf-8")
-    problems = [str(p) for p in check.check(docs=docs)]
+    (tmp_path / "data").mkdir()
+    problems = [str(p) for p in check.check(docs=docs, data_dir=tmp_path / "data")]
     never = [p for p in problems if "is never cited" in p]
     assert len(never) == 4 and all(p.startswith("bib/sources.bib:") for p in never)
     assert not any("'zhang-roadmap' is never cited" in p for p in problems)
