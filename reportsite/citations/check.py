@@ -127,9 +127,10 @@ def _cited_text(block: CitationBlock, indexes) -> tuple[str, list[str]]:
 def _verify_quote(quote: str, block: CitationBlock | None, path: Path, line: int, col: int, indexes) -> list[Problem]:
     shown = quote if len(quote) <= 24 else quote[:24] + "…"
     if block is None:
+        nested = " (a quote that itself contains “…” goes in 「…」)" if "“" in quote else ""
         return [Problem.at(path, line, col, f"quote “{shown}” has no citation: put its citation directly after the "
                            "closing quotation mark (an English rendering in parentheses may come between), "
-                           "or write a term without quotation marks")]
+                           f"or write a term without quotation marks{nested}")]
     cited, missing = _cited_text(block, indexes)
     if missing:
         return [Problem.at(path, line, col, f"quote “{shown}” cites '{missing[0]}' without a ¶ or page locator; "
