@@ -208,3 +208,18 @@ def test_checker_cli_exits_nonzero_and_never_modifies_files(tmp_path):
         assert page.read_bytes() == before
     finally:
         page.unlink()
+
+
+def test_the_repository_passes_the_citation_checker():
+    assert [str(p) for p in check.check()] == []
+
+
+def test_every_source_is_cited_with_paragraph_locators_on_several_pages():
+    pages_citing = {}
+    for path in check.page_files():
+        for block in find_citation_blocks(path.read_text(encoding="utf-8")):
+            for cite in block.citations:
+                if cite.locator.paragraphs:
+                    pages_citing.setdefault(cite.key, set()).add(path)
+    for key in ["du-alliance", "zhang-roadmap", "dai-defence", "ye-governance", "rmlt-proposals"]:
+        assert len(pages_citing.get(key, ())) >= 2, key
