@@ -213,7 +213,8 @@ class CitationsPlugin(BibTexPlugin):
             passage = index.paragraphs.get(n)
             if passage is None:
                 continue
-            text = passage.text
+            # One line: a preview inside a Markdown table cell must not end the row.
+            text = " ".join(passage.text.split())
             if len(text) > self.config.preview_chars:
                 text = text[: self.config.preview_chars].rstrip() + "…"
             chunks.append(f'<span class="cite__preview-label">¶{n}</span><span lang="zh-Hans">{inert(text)}</span>')
