@@ -191,3 +191,22 @@ def excerpt_join(a: str, b: str, width: int = 12) -> tuple[str, str]:
     """(before, after) excerpts for a paragraph rejoined across a page end."""
     a_vis, b_vis = visible_text(a), b.lstrip()
     return f"{a_vis[-width:]} ‖ {b_vis[:width]}", f"{a_vis[-width:]}{b_vis[:width]}"
+
+
+def attach_footnotes(doc, linker: "FootnoteLinker", blocks: list["FootnoteBlock"], label_format: str) -> None:
+    """Clean the linked footnote texts into ``doc.footnotes`` and report page-block
+    definitions that no reference used (``label_format`` shows the source's own marker)."""
+    counts: dict[str, int] = {}
+    for fid, text in linker.footnotes.items():
+        text, markdown_counts = clean_footnote_markdown(text)
+        text, char_counts = clean_chars(text)
+        for k, v in {**markdown_counts, **char_counts}.items():
+            counts[k] = counts.get(k, 0) + v
+        linker.footnotes[fid] = text
+    doc.footnotes = linker.footnotes
+    doc.changes.extend(count_changes(counts, "in footnote texts"))
+    for block in blocks:
+        for marker, text in block.defs.items():
+            if marker not in block.used:
+                doc.changes.append(Change("footnote-unreferenced", before=f"{label_format.format(marker)} {text[:40]}",
+                                          note="definition without a reference on its page; not kept"))

@@ -23,7 +23,7 @@ from ._footnotes import (
     FootnoteBlock,
     FootnoteLinker,
     clean_chars,
-    clean_footnote_markdown,
+    attach_footnotes,
     count_changes,
     ends_sentence,
     excerpt_join,
@@ -258,19 +258,5 @@ def normalize(raw: str, key: str) -> Document:
     doc.card = card
 
     # --- footnote texts -----------------------------------------------------------
-    fn_counts: dict[str, int] = {}
-    for fid, text in linker.footnotes.items():
-        text, counts = clean_footnote_markdown(text)
-        text, more = clean_chars(text)
-        for k, v in {**counts, **more}.items():
-            fn_counts[k] = fn_counts.get(k, 0) + v
-        linker.footnotes[fid] = text
-    doc.footnotes = linker.footnotes
-    doc.changes.extend(count_changes(fn_counts, "in footnote texts"))
-    for item in items:
-        if item[0] == "fn":
-            for num, text in item[1].defs.items():
-                if num not in item[1].used:
-                    doc.changes.append(Change("footnote-unreferenced", before=f"[{num}] {text[:40]}",
-                                              note="definition without a reference on its page; not kept"))
+    attach_footnotes(doc, linker, [item[1] for item in items if item[0] == "fn"], "[{}]")
     return doc
