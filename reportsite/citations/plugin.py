@@ -120,6 +120,7 @@ class CitationsPlugin(BibTexPlugin):
 
     # -- pages --------------------------------------------------------------
     def on_page_markdown(self, markdown, page, config, files):
+        self._preview_counter = 0
         lang = "zh" if str(page.meta.get("lang", "en")).startswith("zh") else "en"
         registry = self._registry(lang)
         blocks = find_citation_blocks(markdown)
@@ -184,30 +185,34 @@ class CitationsPlugin(BibTexPlugin):
         ref_url = html.escape(self._url(page, files, page.file.src_uri, f"ref-{cite.key}"))
         pieces = [f'<a class="cite__work" href="{ref_url}">{work}</a>']
         index = passages.load_all().get(cite.key)
-        preview_paras: list[int] = []
+        linked = cite.key in SOURCES
+        cited_paragraphs = cite.locator.paragraph_numbers()
         for first, last in cite.locator.pages:
             label = labels["page"].format(n=first) if first == last else labels["pages"].format(a=first, b=last)
-            url = self._url(page, files, reader, f"page-{first}") if cite.key in SOURCES else None
-            pieces.append(self._locator_link(url, label))
-            if index and not cite.locator.paragraphs:
-                preview_paras += index.paragraphs_on_page(first)[:1]
+            url = self._url(page, files, reader, f"page-{first}") if linked else None
+            shown = []
+            if index:
+                on_page = index.paragraphs_on_page(first)
+                shown = [n for n in cited_paragraphs if n in on_page][:1] or on_page[:1]
+            pieces.append(self._locator(url, label, index, shown, labels))
         for first, last in cite.locator.paragraphs:
             label = labels["para"].format(n=first) if first == last else labels["paras"].format(a=first, b=last)
             query = f"hl={first}-{last}" if last != first else ""
-            url = self._url(page, files, reader, f"p-{first}", query) if cite.key in SOURCES else None
-            pieces.append(self._locator_link(url, label))
-            preview_paras += list(range(first, min(last, first + 1) + 1))
-        preview = self._preview(index, preview_paras, labels) if index and preview_paras else ""
-        return f'<span class="cite" data-cite="{html.escape(cite.key)}">{", ".join(pieces)}{preview}</span>'
+            url = self._url(page, files, reader, f"p-{first}", query) if linked else None
+            pieces.append(self._locator(url, label, index, list(range(first, min(last, first + 1) + 1)), labels))
+        return f'<span class="cite" data-cite="{html.escape(cite.key)}">{", ".join(pieces)}</span>'
 
-    @staticmethod
-    def _locator_link(url: str | None, label: str) -> str:
+    def _locator(self, url: str | None, label: str, index, paragraphs: list[int], labels) -> str:
+        """A locator link with the preview of the passage it points to (shown on hover and focus)."""
+        preview_id, preview = self._preview(index, paragraphs, labels) if index else ("", "")
+        described = f' aria-describedby="{preview_id}"' if preview_id else ""
         if url is None:
-            return f'<span class="cite__loc">{label}</span>'
-        return f'<a class="cite__loc" href="{html.escape(url)}">{label}</a>'
+            link = f'<span class="cite__loc">{label}</span>'
+        else:
+            link = f'<a class="cite__loc" href="{html.escape(url)}"{described}>{label}</a>'
+        return f'<span class="cite__ref">{link}{preview}</span>'
 
-    def _preview(self, index, numbers: list[int], labels) -> str:
-        self._preview_counter += 1
+    def _preview(self, index, numbers: list[int], labels) -> tuple[str, str]:
         chunks = []
         for n in numbers:
             passage = index.paragraphs.get(n)
@@ -219,9 +224,11 @@ class CitationsPlugin(BibTexPlugin):
                 text = text[: self.config.preview_chars].rstrip() + "…"
             chunks.append(f'<span class="cite__preview-label">¶{n}</span><span lang="zh-Hans">{inert(text)}</span>')
         if not chunks:
-            return ""
-        return (f'<span class="cite__preview" role="tooltip" aria-label="{labels["preview"]}" data-search-exclude>'
-                f'{"".join(chunks)}</span>')
+            return "", ""
+        self._preview_counter += 1
+        preview_id = f"cite-preview-{self._preview_counter}"
+        return preview_id, (f'<span class="cite__preview" id="{preview_id}" role="tooltip" '
+                            f'aria-label="{labels["preview"]}" data-search-exclude>{"".join(chunks)}</span>')
 
     def _reference_line(self, key: str, registry, page, files, lang: str, with_bibtex_link: bool) -> str:
         labels = LABELS[lang]

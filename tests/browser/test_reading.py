@@ -36,15 +36,21 @@ def test_search_finds_english_and_chinese(page, site_url, query, expected):
 
 def test_citation_preview_on_hover_and_keyboard_focus(page, site_url, built_site):
     page.goto(site_url + _first_cited_page(built_site), wait_until="networkidle")
-    cite = page.locator(".cite").filter(has=page.locator(".cite__preview")).first
-    preview = cite.locator(".cite__preview")
+    refs = page.locator(".cite__ref").filter(has=page.locator(".cite__preview"))
+    first, second = refs.nth(0), refs.nth(1)
+    preview = first.locator(".cite__preview")
     assert not preview.is_visible()
-    cite.locator(".cite__loc").first.hover()
-    assert preview.is_visible()
+    first.locator(".cite__loc").hover()
+    assert preview.is_visible() and not second.locator(".cite__preview").is_visible()
     assert re.search(r"[\u4e00-\u9fff]", preview.inner_text())
+    # The preview shows the paragraph the link points to.
+    number = first.locator(".cite__loc").get_attribute("href").split("#p-")[-1]
+    assert preview.inner_text().startswith(f"¶{number}")
     page.mouse.move(0, 0)
-    cite.locator(".cite__loc").first.focus()
+    assert not preview.is_visible()
+    first.locator(".cite__loc").focus()
     assert preview.is_visible()
+    assert first.locator(".cite__loc").get_attribute("aria-describedby") == preview.get_attribute("id")
 
 
 def test_following_a_citation_opens_and_highlights_the_paragraph(page, site_url, built_site):
