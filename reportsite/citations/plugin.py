@@ -56,7 +56,8 @@ class _UnicodePandoc:
 
 upstream_registry.pypandoc = _UnicodePandoc()
 
-_MD_SPECIAL = {ord(c): f"&#{ord(c)};" for c in "\\`*_[]{}#|~^$<>!"}
+# One pass, so that the entities it writes are not escaped again.
+_INERT = {ord(c): f"&#{ord(c)};" for c in "\\`*_[]{}#|~^$!'\""} | {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"}
 _FOOTNOTE_MARKERS = re.compile(r"(?:\s*\[\^[^\]]+\])+\s*$")
 LABELS = {
     "en": {"page": "p.\u00a0{n}", "pages": "pp.\u00a0{a}–{b}", "open": "(", "close": ")", "sep": "; ",
@@ -70,7 +71,7 @@ LABELS = {
 
 def inert(text: str) -> str:
     """Text that neither HTML nor Markdown will interpret."""
-    return html.escape(text, quote=True).translate(_MD_SPECIAL)
+    return text.translate(_INERT)
 
 
 class CitationsConfig(BibTexConfig):
