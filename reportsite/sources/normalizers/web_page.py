@@ -57,6 +57,12 @@ _STAFF_RE = re.compile(r"(责编|美编|编辑|校对|审校)\s*/\s*(\S+)")
 _STAFF_LINE_RE = re.compile(r"^(?:(?:责编|美编|编辑|校对|审校)\s*/\s*\S+\s*)+$")
 _DISCLAIMER_RE = re.compile(r"^(声明)\s*[:：]\s*(.+)$")
 _SIGNOFF_RE = re.compile(r"^[\[【]\s*(责任编辑)\s*[:：]\s*([^\]】]+?)\s*[\]】]$")
+# Back-matter lines that become one card entry: (pattern, group holding the value, card label).
+_BACK_MATTER = ((_AUTHOR_RE, 1, "作者"), (_NOTE_RE, 1, "注"), (_DISCLAIMER_RE, 2, "声明"), (_SIGNOFF_RE, 2, "责任编辑"))
+
+
+def _back_matter_line(line: str):
+    return next((entry for entry in _BACK_MATTER if entry[0].match(line)), None)
 _BREADCRUMB_RE = re.compile(r"首页\s*>.*>\s*正文")
 _CIRCLED = "".join(chr(c) for c in range(0x2460, 0x2474))
 
@@ -433,35 +439,18 @@ def normalize(raw: str, key: str) -> Document:
                     doc_changes.append(c)
                 continue
             in_refs = False
-        m = _AUTHOR_RE.match(s)
-        if m:
+        matched = _back_matter_line(s)
+        if matched and (matched[0] is not _DISCLAIMER_RE or back_matter or "转载" in s):
+            pattern, group, label = matched
             back_matter = True
-            t, ch = _clean(_original_group(m, 1, s, ln))
-            add_card("作者", t, ch)
-            continue
-        m = _NOTE_RE.match(s)
-        if m:
-            back_matter = True
-            t, ch = _clean(_original_group(m, 1, s, ln))
-            add_card("注", t, ch)
+            t, ch = _clean(_original_group(pattern.match(s), group, s, ln))
+            add_card(label, t, ch)
             continue
         if _STAFF_LINE_RE.match(s):
             back_matter = True
             for m2 in _STAFF_RE.finditer(s):
                 t, ch = _clean(_original_group(m2, 2, s, ln))
                 add_card(m2.group(1), t, ch)
-            continue
-        m = _DISCLAIMER_RE.match(s)
-        if m and (back_matter or "转载" in s):
-            back_matter = True
-            t, ch = _clean(_original_group(m, 2, s, ln))
-            add_card("声明", t, ch)
-            continue
-        m = _SIGNOFF_RE.match(s)
-        if m:
-            back_matter = True
-            t, ch = _clean(_original_group(m, 2, s, ln))
-            add_card("责任编辑", t, ch)
             continue
         if back_matter:
             raise LayoutError(f"{key}: unexpected line in the back matter: {s[:40]!r}")
