@@ -44,7 +44,12 @@ class Entry:
         """Label → value rows for a reader page's bibliographic card."""
         f = self.fields
         rows: list[tuple[str, str]] = []
-        rows.append(("Authors · 作者", "、".join(self.authors) if self.authors else "Not named in the source · 原文未署名"))
+        authors = "、".join(self.authors) if self.authors else "Not named in the source · 原文未署名"
+        if f.get("authorlatin"):
+            # BibTeX "Surname, Given" back to Chinese order: "Du Dongguang".
+            latin = [" ".join(reversed([p.strip() for p in name.split(",")])) for name in re.split(r"\s+and\s+", f["authorlatin"])]
+            authors += f" ({', '.join(latin)})"
+        rows.append(("Authors · 作者", authors))
         if "title" in f:
             title = f"{f['title']}"
             if "titletranslation" in f:

@@ -32,6 +32,7 @@ from mkdocs_bibtex.config import BibTexConfig
 from mkdocs_bibtex.plugin import BibTexPlugin
 from mkdocs_bibtex.registry import PandocRegistry
 from mkdocs_bibtex.utils import get_path_relative_to_mkdocs_yaml
+from pybtex.database import Person
 
 from .. import bibliography
 from ..sources.registry import SOURCES
@@ -74,6 +75,23 @@ def inert(text: str) -> str:
     return text.translate(_INERT)
 
 
+ROMANIZED_AUTHORS_FIELD = "authorlatin"
+
+
+def romanize_authors(registry: PandocRegistry) -> None:
+    """On English pages cite Chinese authors by their romanized names.
+
+    An entry's ``authorlatin`` field (BibTeX name list, e.g. ``Du, Dongguang and
+    Li, Xiangyi``) replaces its ``author`` for this registry only, so English
+    readers see "Du and Li 2024" while Chinese pages keep 杜洞光、李相毅.
+    """
+    for entry in registry.bib_data.entries.values():
+        latin = entry.fields.get(ROMANIZED_AUTHORS_FIELD)
+        if latin:
+            entry.persons["author"] = [Person(name.strip()) for name in re.split(r"\s+and\s+", str(latin))]
+    registry.__dict__.pop("bib_data_bibtex", None)  # drop pybtex's cached BibTeX text
+
+
 class CitationsConfig(BibTexConfig):
     preview_chars = config_options.Type(int, default=220)
     sources_dir = config_options.Type(str, default="sources")
@@ -105,6 +123,7 @@ class CitationsPlugin(BibTexPlugin):
         except bibliography.BibliographyError as exc:
             raise PluginError(str(exc)) from exc
         result = super().on_config(config)
+        romanize_authors(self.registry)
         self._registries = {"en": self.registry}
         passages.load_all.cache_clear()
         return result
