@@ -47,7 +47,7 @@ class Entry:
         authors = "、".join(self.authors) if self.authors else "Not named in the source · 原文未署名"
         if f.get("authorlatin"):
             # BibTeX "Surname, Given" back to Chinese order: "Du Dongguang".
-            latin = [" ".join(reversed([p.strip() for p in name.split(",")])) for name in re.split(r"\s+and\s+", f["authorlatin"])]
+            latin = [" ".join(p.strip() for p in name.split(",")) for name in re.split(r"\s+and\s+", f["authorlatin"])]
             authors += f" ({', '.join(latin)})"
         rows.append(("Authors · 作者", authors))
         if "title" in f:
