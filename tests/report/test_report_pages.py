@@ -113,3 +113,11 @@ def test_github_annotations_are_printed_in_actions(monkeypatch, capsys):
     out = capsys.readouterr()
     assert "docs/a.md:3:7: bad, 100% wrong" in out.err
     assert "::error file=docs/a.md,line=3,col=7::bad, 100%25 wrong" in out.out
+
+
+def test_english_pages_cite_chinese_authors_by_romanized_name(built_site):
+    works = {a.get_text() for a in _soup(built_site / "threads" / "alliance-resilience" / "index.html").select(".cite__work")}
+    assert "Du and Li 2024" in works and "Zhang et al. 2022" in works
+    assert not any("杜洞光" in w for w in works)
+    card = _soup(built_site / "sources" / "du-alliance" / "index.html").select_one(".src-card").get_text()
+    assert "杜洞光、李相毅 (Du Dongguang, Li Xiangyi)" in card
