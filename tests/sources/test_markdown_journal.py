@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.sources.damage import FULLWIDTH_ALNUM, PINYIN, PUA, YI, normalize_real
 from reportsite.sources.model import GAP, Document, Heading, LayoutError, Paragraph, footnote_refs
 from reportsite.sources.normalizers import markdown_journal
-from reportsite.sources.registry import RAW_DIR, SOURCES
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "markdown_journal"
 MINI = (FIXTURES / "mini.md").read_text(encoding="utf-8")
@@ -141,16 +141,11 @@ def test_layout_error_on_garbled_layout():
 
 # --- the real source ----------------------------------------------------------------
 
-YI = re.compile(r"[\ua000-\ua4cf]")
-FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
-PUA = re.compile(r"[\ue000-\uf8ff]")
-PINYIN = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
 
 
 @pytest.fixture(scope="module")
 def real() -> Document:
-    spec = SOURCES["ye-governance"]
-    return spec.normalize((RAW_DIR / spec.raw_name).read_text(encoding="utf-8"))
+    return normalize_real("ye-governance")
 
 
 def test_real_counts(real):
@@ -213,6 +208,5 @@ def test_real_page_breaks_rejoined(real):
 
 
 def test_real_deterministic(real):
-    spec = SOURCES["ye-governance"]
-    again = spec.normalize((RAW_DIR / spec.raw_name).read_text(encoding="utf-8"))
+    again = normalize_real("ye-governance")
     assert again == real

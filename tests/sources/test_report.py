@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.sources.damage import FULLWIDTH_ALNUM, PINYIN, PUA, YI, normalize_real
 from reportsite.sources.model import GAP, Document, Heading, LayoutError, Paragraph, Table, footnote_refs
 from reportsite.sources.normalizers import report
-from reportsite.sources.registry import RAW_DIR, SOURCES
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "report"
 MINI = (FIXTURES / "mini.txt").read_text(encoding="utf-8")
@@ -146,16 +146,11 @@ def test_layout_error_on_garbled_layout():
 
 # --- the real source ----------------------------------------------------------------
 
-YI = re.compile(r"[\ua000-\ua4cf]")
-FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
-PUA = re.compile(r"[\ue000-\uf8ff]")
-PINYIN = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")
 
 
 @pytest.fixture(scope="module")
 def real() -> Document:
-    spec = SOURCES["zhang-roadmap"]
-    return spec.normalize((RAW_DIR / spec.raw_name).read_text(encoding="utf-8"))
+    return normalize_real("zhang-roadmap")
 
 
 def all_texts(doc: Document) -> list[str]:
@@ -229,6 +224,5 @@ def test_real_page_breaks_rejoined(real):
 
 
 def test_real_deterministic(real):
-    spec = SOURCES["zhang-roadmap"]
-    again = spec.normalize((RAW_DIR / spec.raw_name).read_text(encoding="utf-8"))
+    again = normalize_real("zhang-roadmap")
     assert again == real
