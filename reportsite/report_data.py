@@ -70,6 +70,8 @@ class ArgumentNode:
     supports: str | None
     line: int
     children: list["ArgumentNode"] = field(default_factory=list)
+    # Whose claim the node states, by short name ("Du and Li"); empty for a neutral statement of fact.
+    attribution: str = ""
 
 
 @dataclass
@@ -92,7 +94,7 @@ def load_argument_map(path: Path) -> ArgumentMap:
         if item["id"] in nodes:
             raise DataError(path, item["__line__"], f"duplicate node id '{item['id']}'")
         node = ArgumentNode(str(item["id"]), item["kind"], str(item["label"]), str(item["text"]),
-                            item.get("supports"), item["__line__"])
+                            item.get("supports"), item["__line__"], attribution=attribution(item.get("voice")))
         nodes[node.id] = node
         order.append(node)
     parent_kind = {"reason": "claim", "evidence": "reason"}
@@ -107,6 +109,20 @@ def load_argument_map(path: Path) -> ArgumentMap:
                             f"supports in 'supports' (got '{node.supports}')")
         parent.children.append(node)
     return ArgumentMap(str(data["thread"]), str(data["title"]), claims, path)
+
+
+@lru_cache(maxsize=1)
+def _shortnames() -> dict[str, str]:
+    from . import bibliography
+
+    return {key: entry.get("shortname", key) for key, entry in bibliography.load().items()}
+
+
+def attribution(voice) -> str:
+    """"Du and Li; Ye and Li" for ``voice: [du-alliance, ye-governance]``; "" for neutral or none."""
+    keys = [str(v) for v in (voice if isinstance(voice, list) else [voice]) if v and v != "neutral"]
+    names = _shortnames()
+    return "; ".join(names.get(k, k) for k in keys)
 
 
 def argument_map_path(thread: str) -> Path:
@@ -172,6 +188,8 @@ class Term:
     definition: str
     appears: str
     line: int
+    # Other English renderings a translation may use for this term (e.g. a short form).
+    also: tuple[str, ...] = ()
 
 
 def load_glossary(path: Path) -> list[Term]:
@@ -180,7 +198,8 @@ def load_glossary(path: Path) -> list[Term]:
     for item in data.get("terms", []):
         _require(path, item, ["term", "zh", "definition", "appears"])
         terms.append(Term(str(item["term"]), str(item["zh"]), str(item.get("abbr", "")),
-                          str(item["definition"]), str(item["appears"]), item["__line__"]))
+                          str(item["definition"]), str(item["appears"]), item["__line__"],
+                          tuple(str(a) for a in item.get("also") or ())))
     return terms
 
 

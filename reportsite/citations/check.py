@@ -374,7 +374,9 @@ def check_data_structure(path: Path, data_dir: Path) -> list[Problem]:
 
 
 def data_files(data_dir: Path) -> list[Path]:
-    return sorted(p for p in data_dir.rglob("*.yaml") if "sources" not in p.relative_to(data_dir).parts)
+    # Paragraph indexes and translations hold source text, not claims.
+    return sorted(p for p in data_dir.rglob("*.yaml")
+                  if not {"sources", "translations"} & set(p.relative_to(data_dir).parts))
 
 
 # --- everything --------------------------------------------------------------

@@ -18,6 +18,7 @@ class Passage:
     anchor: str
     text: str
     pages: tuple[int, ...]
+    en: str = ""  # the site's English translation, when there is one
 
 
 @dataclass
@@ -44,7 +45,7 @@ class SourceIndex:
 def _load(path: Path) -> SourceIndex:
     data = json.loads(path.read_text(encoding="utf-8"))
     paragraphs = {
-        p["n"]: Passage(p["n"], p["anchor"], p["text"], tuple(p.get("pages", [])))
+        p["n"]: Passage(p["n"], p["anchor"], p["text"], tuple(p.get("pages", [])), p.get("en", ""))
         for p in data["paragraphs"]
     }
     return SourceIndex(data["key"], data["title"], paragraphs, set(data.get("pages", [])))

@@ -70,6 +70,16 @@ LABELS = {
 }
 
 
+def _shorten(text: str, limit: int, at_word: bool = False) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    if at_word and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
+
+
 def inert(text: str) -> str:
     """Text that neither HTML nor Markdown will interpret."""
     return text.translate(_INERT)
@@ -239,10 +249,15 @@ class CitationsPlugin(BibTexPlugin):
             if passage is None:
                 continue
             # One line: a preview inside a Markdown table cell must not end the row.
-            text = " ".join(passage.text.split())
-            if len(text) > self.config.preview_chars:
-                text = text[: self.config.preview_chars].rstrip() + "…"
-            chunks.append(f'<span class="cite__preview-label">¶{n}</span><span lang="zh-Hans">{inert(text)}</span>')
+            text = _shorten(passage.text, self.config.preview_chars)
+            chunk = f'<span class="cite__preview-label">¶{n}</span>'
+            if passage.en:
+                # English first, so a reader without Chinese can judge the claim; the original follows.
+                english = _shorten(passage.en, self.config.preview_chars * 2, at_word=True)
+                chunk += (f'<span class="cite__preview-lang">English (site translation)</span>'
+                          f'<span class="cite__preview-en" lang="en">{inert(english)}</span>'
+                          f'<span class="cite__preview-lang" lang="zh-Hans">中文原文</span>')
+            chunks.append(chunk + f'<span lang="zh-Hans">{inert(text)}</span>')
         if not chunks:
             return "", ""
         self._preview_counter += 1

@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..bibliography import Entry
+from ..translations import Item, Translation, english_plain
 from .model import GAP, Change, Document, Heading, Paragraph, Table, pages_in, plain_text
 
 GENERATED_BANNER = (
@@ -45,18 +46,24 @@ def escape_markdown(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def render_inline(text: str, key: str) -> str:
-    """Source text with model markup → Markdown with our anchors and spans."""
+def render_inline(text: str, key: str, english: bool = False) -> str:
+    """Source text with model markup → Markdown with our anchors and spans.
+
+    In an English translation the page markers carry no id (the anchor is the
+    Chinese one) and a gap reads "[…]".
+    """
     out: list[str] = []
     pos = 0
     for m in _INLINE_MARKUP.finditer(text):
         out.append(escape_markdown(text[pos : m.start()]))
         if m.group(0) == GAP:
-            out.append('<span class="src-gap" title="Text missing in the source / 原文此处缺失">〔…〕</span>')
+            out.append('<span class="src-gap" title="Text missing in the source / 原文此处缺失">'
+                       f'{"[…]" if english else "〔…〕"}</span>')
         elif m.group(1):
             n = int(m.group(1))
+            anchor = "" if english else f' id="{page_anchor(n)}"'
             out.append(
-                f'<span class="src-page" id="{page_anchor(n)}" title="Printed page {n} begins">'
+                f'<span class="src-page"{anchor} title="Printed page {n} begins">'
                 f"[p.&nbsp;{n}]</span>"
             )
         elif m.group(2) is not None:
@@ -153,31 +160,55 @@ def bibliographic_card(doc: Document, entry: Entry, raw_name: str, raw_sha256: s
     return "\n".join(lines)
 
 
-def _render_paragraph(nb: NumberedBlock, key: str) -> list[str]:
+def _table_lines(caption: str, header: list[str], rows: list[list[str]], key: str, english: bool) -> list[str]:
+    lines = []
+    if caption:
+        lines += [f"**{render_inline(caption, key, english)}**", ""]
+    lines.append("| " + " | ".join(render_inline(c, key, english) for c in header) + " |")
+    lines.append("| " + " | ".join("---" for _ in header) + " |")
+    for row in rows:
+        lines.append("| " + " | ".join(render_inline(c, key, english).replace("\n", "<br>") for c in row) + " |")
+    return lines
+
+
+def _translator_note(item: Item) -> list[str]:
+    if not item.note:
+        return []
+    return ["", f'<span class="src-tnote">{escape_markdown(item.note)}</span>']
+
+
+def _render_paragraph(nb: NumberedBlock, key: str, item: Item | None = None) -> list[str]:
     n = nb.number
     anchor = paragraph_anchor(n)
     block = nb.block
     marker = f'<a class="src-pnum" href="#{anchor}" title="Paragraph {n}">¶{n}</a>'
+    classes = "src-para"
     if isinstance(block, Table):
-        lines = [f'<div class="src-para src-table" id="{anchor}" data-para="{n}" markdown>', "", marker, ""]
-        if block.caption:
-            lines += [f"**{render_inline(block.caption, key)}**", ""]
-        lines.append("| " + " | ".join(render_inline(c, key) for c in block.header) + " |")
-        lines.append("| " + " | ".join("---" for _ in block.header) + " |")
-        for row in block.rows:
-            lines.append("| " + " | ".join(render_inline(c, key).replace("\n", "<br>") for c in row) + " |")
-        lines += ["", "</div>", ""]
-        return lines
-    role = f" src-para--{block.role}" if block.role != "body" else ""
-    lines = [
-        f'<div class="src-para{role}" id="{anchor}" data-para="{n}" markdown>',
-        "",
-        f"{marker} {render_inline(block.text, key)}",
-        "",
-        "</div>",
-        "",
-    ]
-    if block.original is not None:
+        classes += " src-table"
+    elif block.role != "body":
+        classes += f" src-para--{block.role}"
+    if item is not None:
+        classes += " src-para--bilingual"
+    lines = [f'<div class="{classes}" id="{anchor}" data-para="{n}" markdown>', ""]
+    if isinstance(block, Table):
+        zh = _table_lines(block.caption, block.header, block.rows, key, english=False)
+    else:
+        zh = [render_inline(block.text, key)]
+    if item is None:
+        if isinstance(block, Table):
+            lines += [marker, "", *zh]
+        else:
+            lines.append(f"{marker} {zh[0]}")
+    else:
+        if item.is_table:
+            en = _table_lines(item.caption, item.header, item.rows, key, english=True)
+        else:
+            en = [render_inline(item.en, key, english=True)]
+        lines += [marker, "",
+                  '<div class="src-zh" lang="zh-Hans" markdown>', "", *zh, "", "</div>", "",
+                  '<div class="src-en" lang="en" markdown>', "", *en, *_translator_note(item), "", "</div>"]
+    lines += ["", "</div>", ""]
+    if isinstance(block, Paragraph) and block.original is not None:
         lines += [
             f'??? quote "¶{n} as reposted (spun text) · 转载稿原文"',
             "",
@@ -187,7 +218,41 @@ def _render_paragraph(nb: NumberedBlock, key: str) -> list[str]:
     return lines
 
 
-def render_page(doc: Document, entry: Entry, raw_name: str, raw_sha256: str) -> str:
+LANGUAGE_CONTROL = """<div class="src-lang" role="radiogroup" aria-label="Show the text in">
+<span class="src-lang__label">Show · 显示</span>
+<input type="radio" name="src-lang" id="src-lang-both" value="both" checked><label for="src-lang-both">中文 + English</label>
+<input type="radio" name="src-lang" id="src-lang-zh" value="zh"><label for="src-lang-zh" lang="zh-Hans">中文</label>
+<input type="radio" name="src-lang" id="src-lang-en" value="en"><label for="src-lang-en">English</label>
+</div>"""
+
+TRANSLATION_NOTICE = (
+    '!!! info "English translation · 英文译文"\n\n'
+    "    Each paragraph is shown in the original Chinese with an English translation by the site's "
+    "contributors beside it. The translation follows the restored text paragraph by paragraph, keeps "
+    "the authors' hedges and attributions, and shows missing text as […]; translator's notes mark "
+    "ambiguous passages. **The Chinese text is authoritative**: cite and quote it. "
+    "译文由本站撰稿人翻译，以中文原文为准。"
+)
+
+
+def _render_heading(block: Heading, translation: Translation | None) -> str:
+    english = translation.headings.get(block.text, ("", 0))[0] if translation else ""
+    if not english:
+        return "#" * block.level + " " + escape_markdown(block.text)
+    return ("#" * block.level + f' <span class="src-zh" lang="zh-Hans">{escape_markdown(block.text)}</span>'
+            f' <span class="src-en" lang="en">{escape_markdown(english)}</span>')
+
+
+def _render_footnote(fn: str, text: str, key: str, translation: Translation | None) -> str:
+    line = f"[^{footnote_id(key, fn)}]: {render_inline(text, key)}"
+    item = translation.footnotes.get(fn) if translation else None
+    if item is not None and item.en:
+        line += f' <span class="src-en src-fn-en" lang="en"><br>{render_inline(item.en, key, english=True)}</span>'
+    return line
+
+
+def render_page(doc: Document, entry: Entry, raw_name: str, raw_sha256: str,
+                translation: Translation | None = None) -> str:
     numbered = number_blocks(doc)
     by_block = {id(nb.block): nb for nb in numbered}
     out = [
@@ -207,20 +272,24 @@ def render_page(doc: Document, entry: Entry, raw_name: str, raw_sha256: str) -> 
     if doc.notice:
         out += ['!!! warning "Restored copy · 整理稿说明"', "", "    " + escape_markdown(doc.notice), ""]
     out += [preparation_report(doc, numbered).replace("{raw}", raw_name), ""]
+    if translation is not None:
+        out += [TRANSLATION_NOTICE, "", LANGUAGE_CONTROL, ""]
     out += ['<div class="src-body" lang="zh-Hans" markdown>', ""]
     for block in doc.blocks:
         if isinstance(block, Heading):
-            out += ["#" * block.level + " " + escape_markdown(block.text), ""]
+            out += [_render_heading(block, translation), ""]
         else:
-            out += _render_paragraph(by_block[id(block)], doc.key)
+            nb = by_block[id(block)]
+            item = translation.paragraphs.get(nb.number) if translation else None
+            out += _render_paragraph(nb, doc.key, item)
     out += ["</div>", ""]
     for fn, text in doc.footnotes.items():
-        out.append(f"[^{footnote_id(doc.key, fn)}]: {render_inline(text, doc.key)}")
+        out.append(_render_footnote(fn, text, doc.key, translation))
     out.append("")
     return "\n".join(out)
 
 
-def paragraph_index(doc: Document) -> dict:
+def paragraph_index(doc: Document, translation: Translation | None = None) -> dict:
     numbered = number_blocks(doc)
     paragraphs = []
     for nb in numbered:
@@ -229,15 +298,17 @@ def paragraph_index(doc: Document) -> dict:
             text = "\n".join(" | ".join(row) for row in [block.header, *block.rows])
         else:
             text = block.text
-        paragraphs.append(
-            {
-                "n": nb.number,
-                "anchor": paragraph_anchor(nb.number),
-                "text": plain_text(text),
-                "pages": nb.pages,
-                "section": nb.heading_path,
-            }
-        )
+        record = {
+            "n": nb.number,
+            "anchor": paragraph_anchor(nb.number),
+            "text": plain_text(text),
+            "pages": nb.pages,
+            "section": nb.heading_path,
+        }
+        item = translation.paragraphs.get(nb.number) if translation else None
+        if item is not None:
+            record["en"] = english_plain(item.text())
+        paragraphs.append(record)
     pages = sorted({p for nb in numbered for p in nb.pages})
     return {
         "key": doc.key,
@@ -247,5 +318,5 @@ def paragraph_index(doc: Document) -> dict:
     }
 
 
-def render_index(doc: Document) -> str:
-    return json.dumps(paragraph_index(doc), ensure_ascii=False, indent=1) + "\n"
+def render_index(doc: Document, translation: Translation | None = None) -> str:
+    return json.dumps(paragraph_index(doc, translation), ensure_ascii=False, indent=1) + "\n"
