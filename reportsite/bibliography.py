@@ -56,7 +56,8 @@ class Entry:
                 title += f"\n{f['titletranslation']} (our translation)"
             rows.append(("Title · 题名", title))
         else:
-            rows.append(("Title · 题名", "Not established (see note) · 题名待考"))
+            why = f.get("titleunknown", "see note")
+            rows.append(("Title · 题名", f"Not established · 题名待考: {why}"))
         container = f.get("journal") or f.get("series")
         if container:
             translation = f.get("journaltranslation")

@@ -7,8 +7,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import bibliography
-from .checks import raw_sources, site
+from . import bibliography, translations
+from .checks import editorial, raw_sources, site
 from .citations import check as citations_check
 from .problems import Problem, report
 from .sources import pipeline
@@ -42,6 +42,70 @@ def check_sources() -> list[Problem]:
     return problems or pipeline.stale_outputs(outputs)
 
 
+def check_translations() -> list[Problem]:
+    try:
+        entries = bibliography.load()
+        problems: list[Problem] = []
+        for spec in pipeline.specs_from(entries).values():
+            if entries[spec.key].get("language").lower() in ("english", "en"):
+                continue  # nothing to translate
+            doc, _ = pipeline.document(spec)
+            problems += translations.check_source(doc)
+        return problems
+    except pipeline.SourceError as exc:
+        return [exc.problem]
+    except bibliography.BibliographyError as exc:
+        return [Problem.at(exc.path, exc.line, 1, exc.message)]
+
+
+def cmd_translations_stamp(args: argparse.Namespace) -> int:
+    try:
+        spec = pipeline.specs_from(bibliography.load()).get(args.key)
+        if spec is None:
+            print(f"error: no source '{args.key}' in bib/*.bib", file=sys.stderr)
+            return 2
+        doc, _ = pipeline.document(spec)
+        stamped = translations.stamp(doc, set(args.accept or []))
+    except (pipeline.SourceError, translations.TranslationError, bibliography.BibliographyError) as exc:
+        problem = exc.problem if isinstance(exc, pipeline.SourceError) else Problem.at(exc.path, exc.line, 1, exc.message)
+        return report([problem])
+    print(f"{translations.path_for(args.key).relative_to(pipeline.REPO_ROOT)}: recorded the fingerprint of "
+          f"{len(stamped)} entr{'y' if len(stamped) == 1 else 'ies'}{': ' + ', '.join(stamped) if stamped else ''}")
+    print("Run `make sources` to show the translation on the reader page.")
+    return 0
+
+
+def cmd_add_source(args: argparse.Namespace) -> int:
+    from .sources import add
+
+    try:
+        added = add.add_source(Path(args.file), args.key, args.layout)
+    except add.AddSourceError as exc:
+        print("Nothing was added.", file=sys.stderr)
+        return report([exc.problem])
+    except bibliography.BibliographyError as exc:
+        print("Nothing was added.", file=sys.stderr)
+        return report([Problem.at(exc.path, exc.line, 1, exc.message)])
+    pipeline.SOURCES.reload()
+    root = pipeline.REPO_ROOT
+    blocks = added.document.paragraphs()
+    print(f"Added '{args.key}' ({added.layout} layout): {added.document.title}")
+    print(f"  copied to     {added.raw_path.relative_to(root)} (byte for byte; checksum added to bib/raw/SHA256SUMS)")
+    print(f"  bibliography  {added.bib_path.relative_to(root)}:{added.bib_line} (fields marked TODO)")
+    status = cmd_sources(args)
+    if status:
+        return status
+    print(f"  reader page   docs/sources/{args.key}.md ({len(blocks)} numbered paragraphs)")
+    print(f"""
+Next steps:
+  1. Fill in every TODO field of the entry at {added.bib_path.relative_to(root)}:{added.bib_line} from the document itself
+     (where the document does not establish a field, replace it with <field>unknown = {{why}}), then run `make sources`.
+  2. Add the reader page to `nav` in mkdocs.yml under Sources:  - "Short name · 短题": sources/{args.key}.md
+  3. Unless the document is in English, translate it: data/translations/{args.key}.yaml (CONTRIBUTING.md → Translations).
+  4. Cite it from a page, e.g. [@{args.key}, ¶1], and run `make check` until it passes.""")
+    return 0
+
+
 def check_site() -> list[Problem]:
     with tempfile.TemporaryDirectory(prefix="reportsite-build-") as tmp:
         problems = site.build(Path(tmp))
@@ -53,7 +117,9 @@ def check_site() -> list[Problem]:
 CHECKS = {
     "raw": raw_sources.check,
     "sources": check_sources,
+    "translations": check_translations,
     "citations": citations_check.check,
+    "editorial": editorial.check,
     "site": check_site,
 }
 
@@ -76,6 +142,20 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("check", help="run the fast checks (never modifies files)")
     p.add_argument("--only", action="append", choices=list(CHECKS), help="run only this check (repeatable)")
     p.set_defaults(func=cmd_check)
+    p = sub.add_parser("add-source", help="add a document: copy it into bib/raw/, scaffold its bibliography "
+                       "entry and generate its reader page")
+    p.add_argument("file", help="the document: UTF-8 plain text, Markdown or HTML")
+    p.add_argument("--key", required=True, help="its BibTeX key, e.g. wang-standards (also the page's address)")
+    p.add_argument("--layout", help="normalizer to read it with (default: chosen from the content)")
+    p.set_defaults(func=cmd_add_source)
+    p = sub.add_parser("translations", help="translations of the sources (data/translations/)")
+    tsub = p.add_subparsers(dest="action", required=True)
+    t = tsub.add_parser("stamp", help="record the fingerprint of the Chinese text each reviewed translation "
+                        "was made from (entries without one, and those given with --accept)")
+    t.add_argument("key", help="the source's BibTeX key")
+    t.add_argument("--accept", action="append", metavar="N",
+                   help="re-record ¶N (or fnID for a footnote) after reviewing it against changed Chinese text")
+    t.set_defaults(func=cmd_translations_stamp)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -68,9 +68,13 @@ PAD = 8
 V_GAP = 12
 
 
+ATTRIBUTION_SIZE = 11
+
+
 def _measure(node: ArgumentNode) -> tuple[list[str], float]:
     lines = wrap(node.label, COLUMN_WIDTH - 2 * PAD)
-    return lines, len(lines) * LINE_HEIGHT + 2 * PAD + 4
+    extra = LINE_HEIGHT if node.attribution else 0
+    return lines, len(lines) * LINE_HEIGHT + extra + 2 * PAD + 4
 
 
 def _evidence_target(node: ArgumentNode, url_for) -> str | None:
@@ -139,6 +143,11 @@ def argument_map_svg(argmap: ArgumentMap, url_for) -> str:
             f'y="{box.y + PAD + (i + 1) * LINE_HEIGHT - 4:.1f}">{_e(line)}</text>'
             for i, line in enumerate(box.lines)
         )
+        if box.node.attribution:
+            # Whose claim this is, under the label: a figure never states a source's claim as fact.
+            texts += (f'<text class="argmap__attribution argmap__attribution--{kind}" x="{box.x + PAD:.1f}" '
+                      f'y="{box.y + PAD + (len(box.lines) + 1) * LINE_HEIGHT - 4:.1f}" '
+                      f'font-size="{ATTRIBUTION_SIZE}">— {_e(box.node.attribution)}</text>')
         group = f'<g id="{uid}-{_e(box.node.id)}">{rect}{texts}</g>'
         target = _evidence_target(box.node, url_for) if kind == "evidence" else None
         if target:
@@ -154,7 +163,8 @@ def argument_map_text(argmap: ArgumentMap) -> str:
 
     def emit(node: ArgumentNode, depth: int):
         indent = "    " * (depth + 1)
-        lines.append(f"{indent}- **{node.kind.capitalize()} {node.id} — {node.label}.** {node.text}")
+        who = f" ({node.attribution})" if node.attribution else ""
+        lines.append(f"{indent}- **{node.kind.capitalize()} {node.id} — {node.label}{who}.** {node.text}")
         for child in node.children:
             emit(child, depth + 1)
 

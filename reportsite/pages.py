@@ -19,6 +19,7 @@ Every page also gets the glossary's abbreviations (shown on hover).
 from __future__ import annotations
 
 import posixpath
+import html
 import re
 
 from . import bibliography, figures, report_data
@@ -138,12 +139,37 @@ def cite_this_page(page_src: str, title: str = "", site_url: str = "", **_) -> s
     )
 
 
+def fact_check_record(page_src: str, **_) -> str:
+    """The published fact-check record (data/audit/): counts per file, then every entry."""
+    from .checks import editorial
+
+    records = editorial.load_records()
+    if not records:
+        return "*No fact-check record yet.*"
+
+    def cell(text: str) -> str:
+        return html.escape(" ".join(text.split())).replace("|", "&#124;")
+
+    totals = {v: sum(r.counts()[v] for r in records) for v in editorial.VERDICTS}
+    rows = [[f"`{r.file}`", str(len(r.entries)), *(str(r.counts()[v]) for v in editorial.VERDICTS), r.reviewed]
+            for r in records]
+    rows.append(["**All files**", f"**{sum(len(r.entries) for r in records)}**",
+                 *(f"**{totals[v]}**" for v in editorial.VERDICTS), ""])
+    out = [_table(["Checked file", "Cited sentences", "Supported", "Fixed", "Removed", "Reviewed"], rows), ""]
+    for r in records:
+        out += [f'??? note "{r.file}: {len(r.entries)} cited sentences"', ""]
+        table = _table(["Claim (excerpt)", "Citation", "Verdict", "What was wrong and what changed"],
+                       [[cell(e.claim), f"`{cell(e.cites)}`", e.verdict, cell(e.fix) or "—"] for e in r.entries])
+        out += ["    " + line if line else "" for line in table.split("\n")] + [""]
+    return "\n".join(out)
+
+
 PLACEHOLDER = re.compile(r"<!--\s*(?P<name>sources-table|threads-list|argument-map|ttc-timeline|governance-models|agreement-matrix|"
-                         r"glossary|cite-this-page)(?::\s*(?P<arg>[\w-]+))?\s*-->")
+                         r"glossary|cite-this-page|fact-check-record)(?::\s*(?P<arg>[\w-]+))?\s*-->")
 MAKERS = {
     "sources-table": sources_table, "threads-list": threads_list, "argument-map": argument_map, "ttc-timeline": ttc_timeline,
     "governance-models": governance_models, "agreement-matrix": agreement_matrix, "glossary": glossary,
-    "cite-this-page": cite_this_page,
+    "cite-this-page": cite_this_page, "fact-check-record": fact_check_record,
 }
 
 

@@ -40,12 +40,14 @@ _INLINE_QUOTE = re.compile(
 _SCRIPT_HTML = re.compile(r"<\s*script\b|<[^>\n]*\son[a-z]+\s*=|javascript\s*:", re.I)
 
 REQUIRED_FIELDS = {
-    "article": ["journal", "language"],
+    "article": ["title", "journal", "language"],
     "report": ["title", "institution", "year", "language"],
     "book": ["title", "publisher", "year", "language"],
     "misc": ["title", "language"],
     "online": ["title", "url", "language"],
 }
+# What `reportsite add-source` writes into fields a person must fill in.
+PLACEHOLDER_MARK = "TODO"
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _HTML_IN_FIELD = re.compile(r"<\s*/?\s*[a-zA-Z!]|javascript\s*:", re.I)
 
@@ -294,9 +296,13 @@ def check_bibliography(entries: dict[str, bibliography.Entry]) -> list[Problem]:
     for key, entry in entries.items():
         at = lambda msg: Problem.at(entry.path, entry.line, 1, msg)  # noqa: E731
         for field in REQUIRED_FIELDS.get(entry.type, ["title", "language"]):
-            if not entry.get(field):
-                problems.append(at(f"entry '{key}' (@{entry.type}) lacks required field '{field}'; add it, or record "
-                                   "in `note` why it cannot be established"))
+            if not entry.get(field) and not entry.get(f"{field}unknown"):
+                problems.append(at(f"entry '{key}' (@{entry.type}) lacks required field '{field}'; add it, or, if "
+                                   f"the document does not establish it, say why in a field `{field}unknown = {{…}}`"))
+        for field, value in entry.fields.items():
+            if PLACEHOLDER_MARK in value:
+                problems.append(at(f"field '{field}' of '{key}' is still a placeholder ({value[:60]}); fill it in "
+                                   f"from the document, or replace it with `{field}unknown = {{why it is unknown}}`"))
         for field, value in entry.fields.items():
             if _HTML_IN_FIELD.search(value):
                 problems.append(at(f"field '{field}' of '{key}' contains HTML or script; BibTeX fields must be "

@@ -63,10 +63,11 @@ _FOOTNOTE_MARKERS = re.compile(r"(?:\s*\[\^[^\]]+\])+\s*$")
 LABELS = {
     "en": {"page": "p.\u00a0{n}", "pages": "pp.\u00a0{a}–{b}", "open": "(", "close": ")", "sep": "; ",
            "references": "References", "reader": "reader page", "bibtex": "BibTeX", "para": "¶{n}",
-           "paras": "¶{a}–{b}", "preview": "Preview of the cited passage"},
+           "paras": "¶{a}–{b}", "preview": "Preview of the cited passage",
+           "untitled": "Title not established:"},
     "zh": {"page": "第{n}页", "pages": "第{a}–{b}页", "open": "（", "close": "）", "sep": "；",
            "references": "参考文献", "reader": "原文", "bibtex": "BibTeX", "para": "¶{n}",
-           "paras": "¶{a}–{b}", "preview": "引文预览"},
+           "paras": "¶{a}–{b}", "preview": "引文预览", "untitled": "题名待考："},
 }
 
 
@@ -268,6 +269,10 @@ class CitationsPlugin(BibTexPlugin):
     def _reference_line(self, key: str, registry, page, files, lang: str, with_bibtex_link: bool) -> str:
         labels = LABELS[lang]
         text = registry.reference_text(UpstreamCitation(key=key))
+        missing_title = registry.bib_data.entries[key].fields.get("titleunknown")
+        if missing_title:
+            # CSL prints nothing where the title should be; say why, so the gap is not read as an error.
+            text = text.rstrip() + f' {labels["untitled"]} {inert(str(missing_title))}'
         links = []
         if key in SOURCES:
             links.append(f'[{labels["reader"]}]({self._rel_md(page, f"{self.config.sources_dir}/{key}.md")})')

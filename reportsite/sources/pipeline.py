@@ -12,10 +12,10 @@ import os
 import tempfile
 from pathlib import Path
 
-from .. import bibliography
+from .. import bibliography, translations
 from ..problems import Problem
-from .model import LayoutError
-from .registry import RAW_DIR, REPO_ROOT, SOURCES, SourceSpec
+from .model import Document, LayoutError
+from .registry import RAW_DIR, REPO_ROOT, SOURCES, SourceSpec, specs_from  # noqa: F401 (SOURCES re-exported)
 from .render import render_index, render_page
 
 PAGES_DIR = REPO_ROOT / "docs" / "sources"
@@ -48,27 +48,34 @@ def read_raw(spec: SourceSpec, raw_dir: Path = RAW_DIR) -> tuple[str, str]:
     return text, hashlib.sha256(data).hexdigest()
 
 
-def outputs_for(spec: SourceSpec, entries: dict[str, bibliography.Entry], raw_dir: Path = RAW_DIR) -> dict[Path, str]:
+def document(spec: SourceSpec, raw_dir: Path = RAW_DIR) -> tuple[Document, str]:
+    """The normalized document of one source and the raw file's SHA-256."""
     text, digest = read_raw(spec, raw_dir)
     try:
-        doc = spec.normalize(text)
+        return spec.normalize(text), digest
     except LayoutError as exc:
-        raise SourceError(Problem.at(raw_dir / spec.raw_name, 1, 1, f"unknown layout for '{spec.key}' "
-                                     f"({spec.normalizer} normalizer): {exc}")) from exc
-    entry = entries.get(spec.key)
-    if entry is None:
-        raise SourceError(Problem.at(REPO_ROOT / "bib" / "sources.bib", 1, 1,
-                                     f"no BibTeX entry for source '{spec.key}'; add @...{{{spec.key}, ...}}"))
+        raise SourceError(Problem.at(raw_dir / spec.raw_name, 1, 1, f"'{spec.key}' does not have the layout "
+                                     f"'{spec.layout_for(text)}' (bib entry line {spec.line}): {exc}; fix the "
+                                     "entry's 'layout' field, or leave it out for a clean document")) from exc
+
+
+def outputs_for(spec: SourceSpec, entries: dict[str, bibliography.Entry], raw_dir: Path = RAW_DIR) -> dict[Path, str]:
+    doc, digest = document(spec, raw_dir)
+    entry = entries[spec.key]
+    try:
+        translation = translations.load(spec.key)
+    except translations.TranslationError as exc:
+        raise SourceError(Problem.at(exc.path, exc.line, 1, exc.message)) from exc
     return {
-        PAGES_DIR / f"{spec.key}.md": render_page(doc, entry, spec.raw_name, digest),
-        INDEX_DIR / f"{spec.key}.json": render_index(doc),
+        PAGES_DIR / f"{spec.key}.md": render_page(doc, entry, spec.raw_name, digest, translation),
+        INDEX_DIR / f"{spec.key}.json": render_index(doc, translation),
     }
 
 
 def generate_all(raw_dir: Path = RAW_DIR) -> dict[Path, str]:
     entries = bibliography.load()
     outputs: dict[Path, str] = {}
-    for spec in SOURCES.values():
+    for spec in specs_from(entries).values():
         outputs.update(outputs_for(spec, entries, raw_dir))
     return outputs
 

@@ -73,7 +73,7 @@ def test_unknown_layout_is_a_clear_error(tmp_path, key):
     (tmp_path / spec.raw_name).write_text("这不是任何已知版式的文本。\n" * 3, encoding="utf-8")
     with pytest.raises(pipeline.SourceError) as info:
         pipeline.outputs_for(spec, bibliography.load(), raw_dir=tmp_path)
-    assert spec.raw_name in info.value.problem.path and "unknown layout" in info.value.problem.message
+    assert spec.raw_name in info.value.problem.path and "does not have the layout" in info.value.problem.message
 
 
 def test_failure_writes_nothing(tmp_path, monkeypatch):
