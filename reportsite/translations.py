@@ -16,9 +16,11 @@ references ``[^id]``, page starts ``⟦page:n⟧``, gaps ``⟦gap⟧`` and super
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -231,6 +233,40 @@ def glossary_renderings(path: Path | None = None) -> list[GlossaryRendering]:
     return renderings
 
 
+@lru_cache(maxsize=1)
+def _segmenter():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # no banner on every run
+    user_dict = REPO_ROOT / "data" / "search" / "jieba_user_dict.txt"
+    tokenizer = jieba.Tokenizer()
+    if user_dict.exists():
+        tokenizer.load_userdict(str(user_dict))
+    return tokenizer
+
+
+def contains_term(chinese: str, form: str) -> bool:
+    """Whether ``form`` occurs in ``chinese`` as a word (or run of words), by jieba's segmentation.
+
+    A plain substring test would find 法治 (rule of law) inside 硬法治理 (governance by hard law).
+    """
+    if form not in chinese:
+        return False
+    if not _CJK.search(form):
+        return True
+    starts, ends, pos = set(), set(), 0
+    for token in _segmenter().cut(chinese):
+        starts.add(pos)
+        pos += len(token)
+        ends.add(pos)
+    index = chinese.find(form)
+    while index >= 0:
+        if index in starts and index + len(form) in ends:
+            return True
+        index = chinese.find(form, index + 1)
+    return False
+
+
 def _hint(key: str, number: str) -> str:
     return f"compare with docs/sources/{key}.md#{number}"
 
@@ -266,7 +302,7 @@ def check_item(path: Path, key: str, what: str, anchor: str, chinese: str, item:
            "English; every year, count and percentage must appear as digits (months may be written as names)")
     plain_zh, lower_en = plain_text(chinese), english.lower()
     for rendering in glossary:
-        form = next((f for f in rendering.zh_forms if f in plain_zh), None)
+        form = next((f for f in rendering.zh_forms if contains_term(plain_zh, f)), None)
         if form and not any(e.lower() in lower_en for e in rendering.english):
             at(f"{what} of '{key}': the Chinese has the glossary term {form} but the English has none of "
                f"{' / '.join(repr(e) for e in rendering.english)}; use the glossary's rendering, or add yours "
