@@ -5,46 +5,65 @@ PYTHON ?= python3
 # Use the virtual environment the caller already activated, else our own .venv.
 VENV := $(if $(VIRTUAL_ENV),$(VIRTUAL_ENV),$(CURDIR)/.venv)
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.reportsite-installed
+RUNTIME_STAMP := $(VENV)/.reportsite-runtime
+TEST_STAMP := $(VENV)/.reportsite-test
 HOST ?= 127.0.0.1:8000
+PIP := $(BIN)/python -m pip --disable-pip-version-check --progress-bar off
 # Material 9.7+ prints an advertisement banner on every build; keep logs readable.
 export NO_MKDOCS_2_WARNING := 1
 
-# Debian packages the browser tests and the PDF export need.
+# The browser for the browser tests and the PDF check is found by its executable, whatever the
+# distribution calls the package; REPORTSITE_CHROMIUM overrides it.
+REPORTSITE_CHROMIUM ?= $(firstword $(foreach b,chromium chromium-browser google-chrome google-chrome-stable,$(shell command -v $(b) 2>/dev/null)))
+export REPORTSITE_CHROMIUM
+# Debian packages installed when missing (as root): the browser, and Noto CJK for Chinese in the PDF.
 SYSTEM_PACKAGES := chromium fonts-noto-cjk
 
-.PHONY: help install system-deps serve build check test sources lock clean
+.PHONY: help install install-test system-deps serve build check test sources lock linkcheck clean
 
 help:
-	@echo "make serve   - set up everything, build and serve the site on http://$(HOST)"
-	@echo "make test    - set up everything and run every test (includes make check)"
-	@echo "make build   - strict build into site/"
-	@echo "make check   - fast checks without a browser (raw sources, reader pages, bibliography, citations, strict build, links)"
-	@echo "make sources - regenerate the reader pages docs/sources/*.md from bib/raw/"
-	@echo "make lock    - re-pin requirements*.txt from requirements*.in"
+	@echo "make serve     - set up (runtime packages only), build and serve the site on http://$(HOST)"
+	@echo "make test      - set up everything and run every test (includes make check)"
+	@echo "make build     - strict build into site/"
+	@echo "make check     - fast checks without a browser (files, raw sources, reader pages, translations,"
+	@echo "                 citations, voice and fact-check record, strict build, links, off-site requests)"
+	@echo "make sources   - regenerate the reader pages docs/sources/*.md from bib/raw/"
+	@echo "make linkcheck - check every external URL (needs the network; not part of make test)"
+	@echo "make lock      - re-pin requirements*.txt from requirements*.in"
 
-$(STAMP): requirements.txt requirements-test.txt pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
+$(RUNTIME_STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || { echo "==> Creating the virtual environment $(VENV)"; $(PYTHON) -m venv $(VENV); } || { \
 	  echo "error: could not create a virtual environment with '$(PYTHON) -m venv'."; \
 	  echo "       On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-test.txt
-	$(BIN)/python -m pip install --quiet --no-deps --editable .
+	@echo "==> Installing the pinned site packages (requirements.txt)"
+	@$(PIP) install --quiet --upgrade pip
+	@$(PIP) install -r requirements.txt | grep -E '^(Successfully installed|ERROR)' || true
+	@echo "==> Installing the reportsite package (editable)"
+	@$(PIP) install --quiet --no-deps --editable .
+	@$(BIN)/python -c "import reportsite, mkdocs, material, weasyprint" || { echo "error: the installation is incomplete; see the messages above"; exit 1; }
 	@touch $@
 
-install: $(STAMP)
+$(TEST_STAMP): $(RUNTIME_STAMP) requirements-test.txt
+	@echo "==> Installing the pinned test packages (requirements-test.txt)"
+	@$(PIP) install -r requirements-test.txt | grep -E '^(Successfully installed|ERROR)' || true
+	@$(BIN)/python -c "import pytest, playwright, pypdf" || { echo "error: the test packages did not install; see above"; exit 1; }
+	@touch $@
+
+install: $(RUNTIME_STAMP)
+install-test: $(TEST_STAMP)
 
 # Installs with apt-get when we are root; otherwise says exactly what to run.
 system-deps:
 	@missing=""; \
-	for pkg in $(SYSTEM_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -z "$(REPORTSITE_CHROMIUM)" ]; then missing="$$missing chromium"; fi; \
+	if ! fc-list :lang=zh 2>/dev/null | grep -qi "noto.*cjk"; then missing="$$missing fonts-noto-cjk"; fi; \
 	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing system packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "==> Installing system packages:$$missing"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	  else \
-	    echo "error: missing system packages:$$missing"; \
-	    echo "       run: sudo apt-get update && sudo apt-get install -y$$missing"; exit 1; \
+	    echo "error: missing:$$missing (a Chromium/Chrome browser on PATH, or REPORTSITE_CHROMIUM=/path/to/it;"; \
+	    echo "       Noto CJK fonts). On Debian/Ubuntu: sudo apt-get update && sudo apt-get install -y$$missing"; exit 1; \
 	  fi; \
 	fi
 
@@ -57,13 +76,17 @@ build: install
 check: install
 	$(BIN)/reportsite check
 
-test: install system-deps
+test: install-test system-deps
+	@echo "==> Running every test (pytest on 2 workers)"
 	$(BIN)/python -m pytest -n 2
 
 sources: install
 	$(BIN)/reportsite sources
 
-lock: install
+linkcheck: install-test
+	$(BIN)/reportsite linkcheck
+
+lock: install-test
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements-test.txt requirements-test.in
 

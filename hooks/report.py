@@ -12,6 +12,12 @@ from reportsite import pages, report_data
 
 def on_config(config):
     report_data.abbreviations.cache_clear()
+    # Material's search segments Chinese with jieba, which logs a banner on every build.
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
 
 
 @event_priority(50)

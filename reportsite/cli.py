@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from . import bibliography, translations
-from .checks import editorial, raw_sources, site
+from .checks import editorial, files, raw_sources, site
 from .citations import check as citations_check
 from .problems import Problem, report
 from .sources import pipeline
@@ -115,6 +115,7 @@ def check_site() -> list[Problem]:
 
 
 CHECKS = {
+    "files": files.check,
     "raw": raw_sources.check,
     "sources": check_sources,
     "translations": check_translations,
@@ -131,7 +132,32 @@ def cmd_check(args: argparse.Namespace) -> int:
         found = CHECKS[name]()
         print(f"check {name}: {'ok' if not found else f'{len(found)} problem(s)'}", file=sys.stderr)
         problems += found
-    return report(problems)
+        if name == "files" and found:
+            # Undecodable files or broken front matter would make every later check fail confusingly.
+            print("Other checks not run: fix these first.", file=sys.stderr)
+            break
+    return report(first_per_location(problems))
+
+
+def first_per_location(problems: list[Problem]) -> list[Problem]:
+    """One message per file position: the site build re-reports what an earlier check already explained."""
+    kept: dict[tuple[str, int, int], Problem] = {}
+    for problem in problems:
+        kept.setdefault((problem.path, problem.line, problem.column), problem)
+    return list(kept.values())
+
+
+def cmd_pdf(args: argparse.Namespace) -> int:
+    from . import pdf  # WeasyPrint loads only for this command
+    try:
+        problems = pdf.build(Path(args.output), Path(args.site_dir) if args.site_dir else None)
+    except pdf.PdfError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if problems:
+        return report(problems)
+    print(f"wrote {args.output} ({pdf.describe(Path(args.output))})")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -142,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("check", help="run the fast checks (never modifies files)")
     p.add_argument("--only", action="append", choices=list(CHECKS), help="run only this check (repeatable)")
     p.set_defaults(func=cmd_check)
+    p = sub.add_parser("linkcheck", help="check every external URL with lychee (needs the network)")
+    p.set_defaults(func=lambda args: __import__("reportsite.linkcheck", fromlist=["main"]).main())
     p = sub.add_parser("add-source", help="add a document: copy it into bib/raw/, scaffold its bibliography "
                        "entry and generate its reader page")
     p.add_argument("file", help="the document: UTF-8 plain text, Markdown or HTML")
@@ -156,6 +184,10 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--accept", action="append", metavar="N",
                    help="re-record ¶N (or fnID for a footnote) after reviewing it against changed Chinese text")
     t.set_defaults(func=cmd_translations_stamp)
+    p = sub.add_parser("pdf", help="build the whole report as one linked PDF (site/downloads/us-eu-ai-report.pdf)")
+    p.add_argument("--output", "-o", default="site/downloads/us-eu-ai-report.pdf", help="where to write the PDF")
+    p.add_argument("--site-dir", help="use this already built site instead of building one in a temporary directory")
+    p.set_defaults(func=cmd_pdf)
     args = parser.parse_args(argv)
     return args.func(args)
 

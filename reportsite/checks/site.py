@@ -38,13 +38,33 @@ def _line_of(path: Path, needle: str) -> tuple[int, int]:
     return 1, 1
 
 
-def problems_from_build_log(log: str, docs_dir: Path = DOCS, config: Path = CONFIG) -> list[Problem]:
-    problems: list[Problem] = []
+def log_messages(log: str) -> list[tuple[str, str]]:
+    """(level, message) of each WARNING/ERROR; continuation lines (MkDocs lists pages on lines of their own)
+    belong to the message before them."""
+    messages: list[list[str]] = []
     for raw in log.splitlines():
         m = _LEVEL.match(raw.strip())
-        if not m:
+        if m:
+            messages.append([m.group(1), m.group(2).strip()])
+        elif messages and raw.strip() and (raw[:1].isspace() or raw.lstrip().startswith("- ")) \
+                and not re.match(r"^\s*(INFO|DEBUG)\b", raw):
+            messages[-1][1] += "\n" + raw.strip()
+    return [(level, message) for level, message in messages]
+
+
+_NOT_IN_NAV = "are not included in the \"nav\" configuration"
+
+
+def problems_from_build_log(log: str, docs_dir: Path = DOCS, config: Path = CONFIG) -> list[Problem]:
+    problems: list[Problem] = []
+    for _, full_message in log_messages(log):
+        message = full_message
+        if _NOT_IN_NAV in message:
+            for page in re.findall(r"^- (\S+\.md)$", message, re.MULTILINE):
+                problems.append(Problem.at(docs_dir / page, 1, 1, "page is not in the site's navigation; add it "
+                                           "under `nav:` in mkdocs.yml (or delete the page)"))
             continue
-        message = m.group(2).strip()
+        message = " ".join(full_message.split("\n"))
         doc = _DOC_WARNING.search(message)
         if doc:
             page = docs_dir / doc.group("page")

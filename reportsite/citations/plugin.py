@@ -37,6 +37,7 @@ from pybtex.database import Person
 from .. import bibliography
 from ..sources.registry import SOURCES
 from . import passages
+from ..checks.files import front_matter_lines
 from .styles import STYLE_FOR_LANGUAGE, csl_path
 from .syntax import Citation, CitationBlock, find_citation_blocks
 
@@ -155,12 +156,15 @@ class CitationsPlugin(BibTexPlugin):
         lang = "zh" if str(page.meta.get("lang", "en")).startswith("zh") else "en"
         registry = self._registry(lang)
         blocks = find_citation_blocks(markdown)
-        src = page.file.src_uri
+        src = f"docs/{page.file.src_uri}"
         for block in blocks:
             for cite in block.citations:
                 if cite.key not in registry.bib_data.entries:
+                    # MkDocs strips the front matter before plugins see the page: count it back in.
+                    offset = front_matter_lines(Path(page.file.abs_src_path).read_text(encoding="utf-8")) \
+                        if page.file.abs_src_path else 0
                     raise PluginError(
-                        f"{src}:{cite.line}:{cite.column}: unknown citation key '@{cite.key}'; "
+                        f"{src}:{cite.line + offset}:{cite.column}: unknown citation key '@{cite.key}'; "
                         f"known keys: {', '.join(sorted(registry.bib_data.entries))} (bib/*.bib)"
                     )
         singles = {self._single_key(c): UpstreamBlock([UpstreamCitation(key=c.key, prefix=c.prefix)])

@@ -10,7 +10,13 @@ import threading
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+import os
+
+# Found by executable, as the Makefile does: Debian calls it chromium, Ubuntu chromium-browser, and
+# GitHub's runners ship google-chrome.
+CHROMIUM = os.environ.get("REPORTSITE_CHROMIUM") or next(
+    (path for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+     if (path := shutil.which(name))), "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 

@@ -59,3 +59,26 @@ def test_workflow_validator_rejects_a_broken_workflow(tmp_path):
     result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
                              str(bad)], capture_output=True, text=True)
     assert result.returncode != 0
+
+
+def test_deploy_tests_before_publishing_and_sets_the_site_address():
+    deploy = (REPO_ROOT / ".github" / "workflows" / "deploy.yml").read_text(encoding="utf-8")
+    assert deploy.index("make test") < deploy.index("make build")
+    assert "SITE_URL:" in deploy and "configure-pages" in deploy
+
+
+def test_pull_request_checks_run_once_per_change():
+    import yaml
+
+    pr = yaml.safe_load((REPO_ROOT / ".github" / "workflows" / "pull-request.yml").read_text(encoding="utf-8"))
+    triggers = pr[True] if True in pr else pr["on"]  # PyYAML reads the key `on` as True
+    assert set(triggers) == {"pull_request"}
+    steps = [s.get("run", "") for s in pr["jobs"]["test"]["steps"]]
+    assert sum("make test" in run for run in steps) == 1 and not any("make check" in run for run in steps)
+    assert any(s.get("uses", "").startswith("actions/upload-artifact") for s in pr["jobs"]["test"]["steps"])
+
+
+def test_browser_is_found_by_executable_not_by_package_name():
+    makefile = (REPO_ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "dpkg -s" not in makefile
+    assert "command -v" in makefile and "REPORTSITE_CHROMIUM" in makefile
