@@ -52,9 +52,14 @@ _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _HTML_IN_FIELD = re.compile(r"<\s*/?\s*[a-zA-Z!]|javascript\s*:", re.I)
 
 
+# A quotation inside a quotation is nested with corner brackets (“…「善治」…”): the source's own
+# quotation marks and ours compare equal, whichever way round they are nested.
+_QUOTE_MARKS = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
+
+
 def _fold(text: str) -> str:
-    """What a quote is compared on: no whitespace, punctuation width folded."""
-    text = unicodedata.normalize("NFKC", text)
+    """What a quote is compared on: no whitespace, punctuation width and quotation-mark style folded."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTE_MARKS)
     return re.sub(r"\s+", "", text)
 
 
@@ -299,7 +304,8 @@ def check_bibliography(entries: dict[str, bibliography.Entry]) -> list[Problem]:
             if not entry.get(field) and not entry.get(f"{field}unknown"):
                 problems.append(at(f"entry '{key}' (@{entry.type}) lacks required field '{field}'; add it, or, if "
                                    f"the document does not establish it, say why in a field `{field}unknown = {{…}}`"))
-        for field, value in entry.fields.items():
+        # pybtex moves `author` out of the fields into persons: check it there too.
+        for field, value in [*entry.fields.items(), ("author", " and ".join(entry.authors))]:
             if PLACEHOLDER_MARK in value:
                 problems.append(at(f"field '{field}' of '{key}' is still a placeholder ({value[:60]}); fill it in "
                                    f"from the document, or replace it with `{field}unknown = {{why it is unknown}}`"))
