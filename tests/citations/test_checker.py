@@ -164,7 +164,7 @@ def test_bibliography_duplicate_key_points_at_the_second(tmp_path):
 
 def test_bibliography_field_problems(tmp_path):
     bib = _bib(tmp_path, (
-        "@article{ok, journal={J}, language={zh}, file={raw/doc.txt}}\n"
+        "@article{ok, title={T}, journal={J}, language={zh}, file={raw/doc.txt}}\n"
         "@article{nojournal, language={zh}}\n"
         "@misc{html, title={<b>x</b>}, language={en}}\n"
         "@misc{badurl, title={x}, language={en}, url={ftp//nowhere}}\n"
@@ -177,6 +177,18 @@ def test_bibliography_field_problems(tmp_path):
     for line, text in expect.items():
         assert any(f"test.bib:{line}:1:" in p and text in p for p in problems), (line, problems)
     assert not any("test.bib:1:1" in p for p in problems)
+
+
+def test_missing_title_needs_a_reason_and_placeholders_are_refused(tmp_path):
+    bib = _bib(tmp_path, (
+        "@article{untitled, journal={J}, language={zh}}\n"
+        "@article{explained, titleunknown={The repost does not give it.}, journal={J}, language={zh}}\n"
+        "@misc{scaffold, title={T}, language={TODO: the document's language}}\n"
+    ))
+    problems = [str(p) for p in check.check_bibliography(bibliography.load(bib))]
+    assert any("test.bib:1:1:" in p and "lacks required field 'title'" in p and "titleunknown" in p for p in problems)
+    assert not any("test.bib:2:1" in p for p in problems)
+    assert any("test.bib:3:1:" in p and "field 'language' of 'scaffold' is still a placeholder" in p for p in problems)
 
 
 def test_real_bibliography_is_sound():
