@@ -127,24 +127,31 @@ CHECKS = {
 
 def cmd_check(args: argparse.Namespace) -> int:
     names = args.only or list(CHECKS)
-    problems: list[Problem] = []
+    groups: list[list[Problem]] = []
     for name in names:
         found = CHECKS[name]()
         print(f"check {name}: {'ok' if not found else f'{len(found)} problem(s)'}", file=sys.stderr)
-        problems += found
+        groups.append(found)
         if name == "files" and found:
             # Undecodable files or broken front matter would make every later check fail confusingly.
             print("Other checks not run: fix these first.", file=sys.stderr)
             break
-    return report(first_per_location(problems))
+    return report(first_per_location(groups))
 
 
-def first_per_location(problems: list[Problem]) -> list[Problem]:
-    """One message per file position: the site build re-reports what an earlier check already explained."""
-    kept: dict[tuple[str, int, int], Problem] = {}
-    for problem in problems:
-        kept.setdefault((problem.path, problem.line, problem.column), problem)
-    return list(kept.values())
+def first_per_location(groups: list[list[Problem]]) -> list[Problem]:
+    """One check's messages per file position: the site build re-reports what an earlier check already explained.
+
+    ``groups`` holds each check's problems, in the order the checks ran. A position reported by an earlier check
+    gets no message from a later one; all messages of one check are kept, even at one position (a bibliography
+    entry with several placeholder fields has them all reported at the entry's line).
+    """
+    kept: list[Problem] = []
+    reported: set[tuple[str, int, int]] = set()
+    for found in groups:
+        kept += [p for p in found if (p.path, p.line, p.column) not in reported]
+        reported |= {(p.path, p.line, p.column) for p in found}
+    return kept
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:

@@ -132,6 +132,12 @@ def _html(raw: str, key: str) -> Document:
     # Footnote lists: Python-Markdown's div.footnote, pandoc's section.footnotes, or any list whose items
     # are link targets of the text.
     containers = soup.select("div.footnote, section.footnotes, aside.footnotes, ol.footnotes")
+    targets = {a["href"][1:] for a in soup.find_all("a", href=True) if a["href"].startswith("#")}
+    for candidate in soup.find_all(["ol", "ul"]):
+        items = candidate.find_all("li", recursive=False)
+        inside = any(candidate is c or any(p is c for p in candidate.parents) for c in containers)
+        if items and not inside and all(li.get("id") in targets for li in items):
+            containers.append(candidate)
     footnote_ids: dict[str, str] = {}
     footnote_items: list[tuple[str, Tag]] = []
     for container in containers:
