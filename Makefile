@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.reportsite-runtime
 TEST_STAMP := $(VENV)/.reportsite-test
 HOST ?= 127.0.0.1:8000
-PIP := $(BIN)/python -m pip --disable-pip-version-check --progress-bar off
+PIP := $(BIN)/python -m pip --disable-pip-version-check
 # Material 9.7+ prints an advertisement banner on every build; keep logs readable.
 export NO_MKDOCS_2_WARNING := 1
 
@@ -19,7 +19,7 @@ export REPORTSITE_CHROMIUM
 # Debian packages installed when missing (as root): the browser, and Noto CJK for Chinese in the PDF.
 SYSTEM_PACKAGES := chromium fonts-noto-cjk
 
-.PHONY: help install install-test system-deps serve build check test sources lock linkcheck clean
+.PHONY: help install install-test system-deps serve build check test sources lock linkcheck clean pdf
 
 help:
 	@echo "make serve     - set up (runtime packages only), build and serve the site on http://$(HOST)"
@@ -28,6 +28,7 @@ help:
 	@echo "make check     - fast checks without a browser (files, raw sources, reader pages, translations,"
 	@echo "                 citations, voice and fact-check record, strict build, links, off-site requests)"
 	@echo "make sources   - regenerate the reader pages docs/sources/*.md from bib/raw/"
+	@echo "make pdf       - the whole report as one linked PDF: site/downloads/us-eu-ai-report.pdf"
 	@echo "make linkcheck - check every external URL (needs the network; not part of make test)"
 	@echo "make lock      - re-pin requirements*.txt from requirements*.in"
 
@@ -37,15 +38,16 @@ $(RUNTIME_STAMP): requirements.txt pyproject.toml
 	  echo "       On Debian/Ubuntu: sudo apt-get install python3-venv"; exit 1; }
 	@echo "==> Installing the pinned site packages (requirements.txt)"
 	@$(PIP) install --quiet --upgrade pip
-	@$(PIP) install -r requirements.txt | grep -E '^(Successfully installed|ERROR)' || true
+	@$(PIP) install --progress-bar off -r requirements.txt | grep -E '^(Successfully installed|ERROR)' || true
 	@echo "==> Installing the reportsite package (editable)"
-	@$(PIP) install --quiet --no-deps --editable .
+	@# setuptools explains editable installs at length on every install; only errors matter here.
+	@$(PIP) install --quiet --no-deps --editable . 2>&1 | grep -E '^(ERROR|error:)' || true
 	@$(BIN)/python -c "import reportsite, mkdocs, material, weasyprint" || { echo "error: the installation is incomplete; see the messages above"; exit 1; }
 	@touch $@
 
 $(TEST_STAMP): $(RUNTIME_STAMP) requirements-test.txt
 	@echo "==> Installing the pinned test packages (requirements-test.txt)"
-	@$(PIP) install -r requirements-test.txt | grep -E '^(Successfully installed|ERROR)' || true
+	@$(PIP) install --progress-bar off -r requirements-test.txt | grep -E '^(Successfully installed|ERROR)' || true
 	@$(BIN)/python -c "import pytest, playwright, pypdf" || { echo "error: the test packages did not install; see above"; exit 1; }
 	@touch $@
 
@@ -85,6 +87,11 @@ sources: install
 
 linkcheck: install-test
 	$(BIN)/reportsite linkcheck
+
+# Builds the site in a temporary directory, so it can run before or after `make build`
+# (which empties site/); `reportsite pdf --site-dir site` reuses a site already built.
+pdf: install
+	$(BIN)/reportsite pdf --output site/downloads/us-eu-ai-report.pdf
 
 lock: install-test
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
