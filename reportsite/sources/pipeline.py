@@ -16,7 +16,7 @@ from .. import bibliography, translations
 from ..problems import Problem
 from .model import Document, LayoutError
 from .registry import RAW_DIR, REPO_ROOT, SOURCES, SourceSpec, specs_from  # noqa: F401 (SOURCES re-exported)
-from .render import render_index, render_page
+from .render import language_tag, render_index, render_page
 
 PAGES_DIR = REPO_ROOT / "docs" / "sources"
 INDEX_DIR = REPO_ROOT / "data" / "sources"
@@ -68,7 +68,7 @@ def outputs_for(spec: SourceSpec, entries: dict[str, bibliography.Entry], raw_di
         raise SourceError(Problem.at(exc.path, exc.line, 1, exc.message)) from exc
     return {
         PAGES_DIR / f"{spec.key}.md": render_page(doc, entry, spec.raw_name, digest, translation),
-        INDEX_DIR / f"{spec.key}.json": render_index(doc, translation),
+        INDEX_DIR / f"{spec.key}.json": render_index(doc, translation, language_tag(entry)),
     }
 
 

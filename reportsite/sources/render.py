@@ -251,6 +251,14 @@ def _render_footnote(fn: str, text: str, key: str, translation: Translation | No
     return line
 
 
+LANGUAGE_TAGS = {"chinese": "zh-Hans", "zh": "zh-Hans", "english": "en", "en": "en"}
+
+
+def language_tag(entry: Entry) -> str:
+    """The BCP 47 tag of a source's language, from its bibliography entry (Chinese unless it says otherwise)."""
+    return LANGUAGE_TAGS.get(entry.get("language", "").strip().lower(), "zh-Hans")
+
+
 def render_page(doc: Document, entry: Entry, raw_name: str, raw_sha256: str,
                 translation: Translation | None = None) -> str:
     numbered = number_blocks(doc)
@@ -263,18 +271,18 @@ def render_page(doc: Document, entry: Entry, raw_name: str, raw_sha256: str,
         "",
         GENERATED_BANNER.format(raw=raw_name),
         "",
-        f'# {escape_markdown(doc.title)} {{ lang="zh-Hans" }}',
+        f'# {escape_markdown(doc.title)} {{ lang="{language_tag(entry)}" }}',
         "",
     ]
     if doc.subtitle:
-        out += [f'<p class="src-subtitle" lang="zh-Hans">{html.escape(doc.subtitle)}</p>', ""]
+        out += [f'<p class="src-subtitle" lang="{language_tag(entry)}">{html.escape(doc.subtitle)}</p>', ""]
     out += [bibliographic_card(doc, entry, raw_name, raw_sha256), ""]
     if doc.notice:
         out += ['!!! warning "Restored copy · 整理稿说明"', "", "    " + escape_markdown(doc.notice), ""]
     out += [preparation_report(doc, numbered).replace("{raw}", raw_name), ""]
     if translation is not None:
         out += [TRANSLATION_NOTICE, "", LANGUAGE_CONTROL, ""]
-    out += ['<div class="src-body" lang="zh-Hans" markdown>', ""]
+    out += [f'<div class="src-body" lang="{language_tag(entry)}" markdown>', ""]
     for block in doc.blocks:
         if isinstance(block, Heading):
             out += [_render_heading(block, translation), ""]
@@ -289,7 +297,7 @@ def render_page(doc: Document, entry: Entry, raw_name: str, raw_sha256: str,
     return "\n".join(out)
 
 
-def paragraph_index(doc: Document, translation: Translation | None = None) -> dict:
+def paragraph_index(doc: Document, translation: Translation | None = None, lang: str = "zh-Hans") -> dict:
     numbered = number_blocks(doc)
     paragraphs = []
     for nb in numbered:
@@ -310,13 +318,16 @@ def paragraph_index(doc: Document, translation: Translation | None = None) -> di
             record["en"] = english_plain(item.text())
         paragraphs.append(record)
     pages = sorted({p for nb in numbered for p in nb.pages})
-    return {
+    index = {
         "key": doc.key,
         "title": doc.title,
         "paragraphs": paragraphs,
         "pages": pages,
     }
+    if lang != "zh-Hans":
+        index["lang"] = lang  # previews label the text in its own language
+    return index
 
 
-def render_index(doc: Document, translation: Translation | None = None) -> str:
-    return json.dumps(paragraph_index(doc, translation), ensure_ascii=False, indent=1) + "\n"
+def render_index(doc: Document, translation: Translation | None = None, lang: str = "zh-Hans") -> str:
+    return json.dumps(paragraph_index(doc, translation, lang), ensure_ascii=False, indent=1) + "\n"
