@@ -148,7 +148,12 @@ def fact_check_record(page_src: str, **_) -> str:
         return "*No fact-check record yet.*"
 
     def cell(text: str) -> str:
-        return html.escape(" ".join(text.split())).replace("|", "&#124;")
+        # Excerpts may contain citation syntax: shown as text, never rendered as live citations.
+        return (html.escape(" ".join(text.split())).replace("|", "&#124;")
+                .replace("[", "&#91;").replace("]", "&#93;"))
+
+    def code(text: str) -> str:
+        return "`" + " ".join(text.split()).replace("|", "¦") + "`"
 
     totals = {v: sum(r.counts()[v] for r in records) for v in editorial.VERDICTS}
     rows = [[f"`{r.file}`", str(len(r.entries)), *(str(r.counts()[v]) for v in editorial.VERDICTS), r.reviewed]
@@ -159,7 +164,7 @@ def fact_check_record(page_src: str, **_) -> str:
     for r in records:
         out += [f'??? note "{r.file}: {len(r.entries)} cited sentences"', ""]
         table = _table(["Claim (excerpt)", "Citation", "Verdict", "What was wrong and what changed"],
-                       [[cell(e.claim), f"`{cell(e.cites)}`", e.verdict, cell(e.fix) or "—"] for e in r.entries])
+                       [[cell(e.claim), code(e.cites), e.verdict, cell(e.fix) or "—"] for e in r.entries])
         out += ["    " + line if line else "" for line in table.split("\n")] + [""]
     return "\n".join(out)
 
