@@ -4,20 +4,21 @@ It runs before the citations plugin (higher event priority) so that citations
 inside generated tables and figures are rendered like any other citation.
 """
 
+import logging
+
+import jieba
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from reportsite import pages, report_data
 
+# Material's search segments Chinese with jieba, which logs a banner on every build. Hooks are imported
+# while the configuration loads, before any plugin's on_config initialises jieba.
+jieba.setLogLevel(logging.WARNING)
+
 
 def on_config(config):
     report_data.abbreviations.cache_clear()
-    # Material's search segments Chinese with jieba, which logs a banner on every build.
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
 
 
 @event_priority(50)
