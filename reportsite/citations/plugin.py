@@ -13,6 +13,11 @@ entries with pandoc's citeproc and a CSL style — and replace what is broken
 * citation-like text in code spans and code blocks is processed: our parser
   skips code;
 * an unknown key only logs a warning: here it fails the build with page:line.
+
+Several citations of one work in one bracket are grouped as CSL's cite grouping
+does: ``[@du-alliance, ¶28; @du-alliance, ¶31]`` reads "Du and Li 2024, ¶¶28, 31"
+(Chinese pages: "¶¶28、31", "第68、70页"), with one link to the reference and one
+link (and preview) per locator.
 """
 
 from __future__ import annotations
@@ -65,10 +70,13 @@ LABELS = {
     "en": {"page": "p.\u00a0{n}", "pages": "pp.\u00a0{a}–{b}", "open": "(", "close": ")", "sep": "; ",
            "references": "References", "reader": "reader page", "bibtex": "BibTeX", "para": "¶{n}",
            "paras": "¶{a}–{b}", "preview": "Preview of the cited passage",
-           "untitled": "Title not established:"},
+           "untitled": "Title not established:",
+           # Several locators of one kind in one group: "¶¶28, 31, 35", "pp.\u00a068, 70–71".
+           "para_group": "¶¶{list}", "page_group": "pp.\u00a0{list}", "group_sep": ", ", "range": "{a}–{b}"},
     "zh": {"page": "第{n}页", "pages": "第{a}–{b}页", "open": "（", "close": "）", "sep": "；",
            "references": "参考文献", "reader": "原文", "bibtex": "BibTeX", "para": "¶{n}",
-           "paras": "¶{a}–{b}", "preview": "引文预览", "untitled": "题名待考："},
+           "paras": "¶{a}–{b}", "preview": "引文预览", "untitled": "题名待考：",
+           "para_group": "¶¶{list}", "page_group": "第{list}页", "group_sep": "、", "range": "{a}–{b}"},
 }
 
 
@@ -211,40 +219,84 @@ class CitationsPlugin(BibTexPlugin):
 
     def _render_block(self, block: CitationBlock, registry, singles, page, files, lang: str) -> str:
         labels = LABELS[lang]
-        parts = [self._render_citation(c, registry, singles, page, files, labels) for c in block.citations]
+        parts = [self._render_group(group, registry, singles, page, files, labels)
+                 for group in self._group(block.citations)]
         return f'<span class="cite-group">{labels["open"]}{labels["sep"].join(parts)}{labels["close"]}</span>'
 
-    def _render_citation(self, cite: Citation, registry, singles, page, files, labels) -> str:
-        reader = f"{self.config.sources_dir}/{cite.key}.md"
-        work = inert(self._author_date(cite, registry, singles))
-        ref_url = html.escape(self._url(page, files, page.file.src_uri, f"ref-{cite.key}"))
-        pieces = [f'<a class="cite__work" href="{ref_url}">{work}</a>']
-        index = passages.load_all().get(cite.key)
-        linked = cite.key in SOURCES
-        cited_paragraphs = cite.locator.paragraph_numbers()
-        for first, last in cite.locator.pages:
-            label = labels["page"].format(n=first) if first == last else labels["pages"].format(a=first, b=last)
-            url = self._url(page, files, reader, f"page-{first}") if linked else None
-            shown = []
-            if index:
-                on_page = index.paragraphs_on_page(first)
-                shown = [n for n in cited_paragraphs if n in on_page][:1] or on_page[:1]
-            pieces.append(self._locator(url, label, index, shown, labels))
-        for first, last in cite.locator.paragraphs:
-            label = labels["para"].format(n=first) if first == last else labels["paras"].format(a=first, b=last)
-            query = f"hl={first}-{last}" if last != first else ""
-            url = self._url(page, files, reader, f"p-{first}", query) if linked else None
-            pieces.append(self._locator(url, label, index, list(range(first, min(last, first + 1) + 1)), labels))
-        return f'<span class="cite" data-cite="{html.escape(cite.key)}">{", ".join(pieces)}</span>'
+    @staticmethod
+    def _group(citations: list[Citation]) -> list[list[Citation]]:
+        """Citations of one work within a bracket, gathered as CSL's cite grouping does.
 
-    def _locator(self, url: str | None, label: str, index, paragraphs: list[int], labels) -> str:
-        """A locator link with the preview of the passage it points to (shown on hover and focus)."""
+        Works keep the order in which the author first cites them; a later citation joins
+        its work's group unless it has a prefix of its own ("see", "cf.") that differs.
+        """
+        groups: list[list[Citation]] = []
+        for cite in citations:
+            home = next((g for g in groups if g[0].key == cite.key and cite.prefix in ("", g[0].prefix)), None)
+            if home is None:
+                groups.append([cite])
+            else:
+                home.append(cite)
+        return groups
+
+    def _render_group(self, group: list[Citation], registry, singles, page, files, labels) -> str:
+        """One author–date (one link to the reference), then every locator of the group,
+        each its own link to its paragraph or page, with its own preview."""
+        first = group[0]
+        reader = f"{self.config.sources_dir}/{first.key}.md"
+        work = inert(self._author_date(first, registry, singles))
+        ref_url = html.escape(self._url(page, files, page.file.src_uri, f"ref-{first.key}"))
+        index = passages.load_all().get(first.key)
+        linked = first.key in SOURCES
+        # (kind, first, last, url, preview paragraphs), in the author's order.
+        items: list[tuple[str, int, int, str | None, list[int]]] = []
+        for cite in group:
+            cited_paragraphs = cite.locator.paragraph_numbers()
+            for a, b in cite.locator.pages:
+                url = self._url(page, files, reader, f"page-{a}") if linked else None
+                shown = []
+                if index:
+                    on_page = index.paragraphs_on_page(a)
+                    shown = [n for n in cited_paragraphs if n in on_page][:1] or on_page[:1]
+                items.append(("page", a, b, url, shown))
+            for a, b in cite.locator.paragraphs:
+                query = f"hl={a}-{b}" if b != a else ""
+                url = self._url(page, files, reader, f"p-{a}", query) if linked else None
+                items.append(("para", a, b, url, list(range(a, min(b, a + 1) + 1))))
+        pieces = [f'<a class="cite__work" href="{ref_url}">{work}</a>']
+        kinds = {kind for kind, *_ in items}
+        if len(items) > 1 and len(kinds) == 1:
+            # "¶¶28, 31, 35": the sign once, each number its own link named in full for screen readers.
+            kind = kinds.pop()
+            links = [self._locator(url, labels["range"].format(a=a, b=b) if a != b else str(a), index, shown,
+                                   labels, name=self._label(k, a, b, labels))
+                     for k, a, b, url, shown in items]
+            pieces.append(labels[f"{kind}_group"].format(list=labels["group_sep"].join(links)))
+        else:
+            pieces += [self._locator(url, self._label(k, a, b, labels), index, shown, labels)
+                       for k, a, b, url, shown in items]
+        return f'<span class="cite" data-cite="{html.escape(first.key)}">{", ".join(pieces)}</span>'
+
+    @staticmethod
+    def _label(kind: str, first: int, last: int, labels) -> str:
+        if kind == "page":
+            return labels["page"].format(n=first) if first == last else labels["pages"].format(a=first, b=last)
+        return labels["para"].format(n=first) if first == last else labels["paras"].format(a=first, b=last)
+
+    def _locator(self, url: str | None, label: str, index, paragraphs: list[int], labels,
+                 name: str | None = None) -> str:
+        """A locator link with the preview of the passage it points to (shown on hover and focus).
+
+        `name`, when the visible label is a bare number of a group ("31" in "¶¶28, 31"), is the
+        link's accessible name in full ("¶31"); it contains the visible text (WCAG 2.5.3).
+        """
         preview_id, preview = self._preview(index, paragraphs, labels) if index else ("", "")
         described = f' aria-describedby="{preview_id}"' if preview_id else ""
+        named = f' aria-label="{html.escape(name)}"' if name and name != label else ""
         if url is None:
             link = f'<span class="cite__loc">{label}</span>'
         else:
-            link = f'<a class="cite__loc" href="{html.escape(url)}"{described}>{label}</a>'
+            link = f'<a class="cite__loc" href="{html.escape(url)}"{named}{described}>{label}</a>'
         return f'<span class="cite__ref">{link}{preview}</span>'
 
     def _preview(self, index, numbers: list[int], labels) -> tuple[str, str]:
