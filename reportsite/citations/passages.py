@@ -27,6 +27,7 @@ class SourceIndex:
     title: str
     paragraphs: dict[int, Passage]
     pages: set[int]
+    lang: str = "zh-Hans"  # the language the source is written in
 
     def has_paragraph(self, n: int) -> bool:
         return n in self.paragraphs
@@ -48,7 +49,7 @@ def _load(path: Path) -> SourceIndex:
         p["n"]: Passage(p["n"], p["anchor"], p["text"], tuple(p.get("pages", [])), p.get("en", ""))
         for p in data["paragraphs"]
     }
-    return SourceIndex(data["key"], data["title"], paragraphs, set(data.get("pages", [])))
+    return SourceIndex(data["key"], data["title"], paragraphs, set(data.get("pages", [])), data.get("lang", "zh-Hans"))
 
 
 @lru_cache(maxsize=None)

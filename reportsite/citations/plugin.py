@@ -314,7 +314,7 @@ class CitationsPlugin(BibTexPlugin):
                 chunk += (f'<span class="cite__preview-lang">English (site translation)</span>'
                           f'<span class="cite__preview-en" lang="en">{inert(english)}</span>'
                           f'<span class="cite__preview-lang" lang="zh-Hans">中文原文</span>')
-            chunks.append(chunk + f'<span lang="zh-Hans">{inert(text)}</span>')
+            chunks.append(chunk + f'<span lang="{index.lang}">{inert(text)}</span>')
         if not chunks:
             return "", ""
         self._preview_counter += 1
