@@ -267,6 +267,12 @@ def contains_term(chinese: str, form: str) -> bool:
     return False
 
 
+def _has_phrase(text: str, phrase: str) -> bool:
+    """``phrase`` in ``text`` as whole words (a plural allowed): "PET" is not found in "competition", nor "EU"
+    in "neutral", but "prevention effects" has "prevention effect"."""
+    return re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?:e?s)?(?![a-z0-9])", text) is not None
+
+
 def _hint(key: str, number: str) -> str:
     return f"compare with docs/sources/{key}.md#{number}"
 
@@ -303,7 +309,7 @@ def check_item(path: Path, key: str, what: str, anchor: str, chinese: str, item:
     plain_zh, lower_en = plain_text(chinese), english.lower()
     for rendering in glossary:
         form = next((f for f in rendering.zh_forms if contains_term(plain_zh, f)), None)
-        if form and not any(e.lower() in lower_en for e in rendering.english):
+        if form and not any(_has_phrase(lower_en, e.lower()) for e in rendering.english):
             at(f"{what} of '{key}': the Chinese has the glossary term {form} but the English has none of "
                f"{' / '.join(repr(e) for e in rendering.english)}; use the glossary's rendering, or add yours "
                f"to that entry's 'also' list ({Path(glossary_path).name}:{rendering.line})")

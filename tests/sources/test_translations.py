@@ -385,3 +385,12 @@ def test_the_repository_passes_the_translation_check():
                             capture_output=True, text=True, cwd=REPO_ROOT)
     assert result.returncode == 0, result.stderr
     assert "check translations: ok" in result.stderr
+
+
+def test_glossary_english_is_matched_as_whole_words():
+    from reportsite.translations import _has_phrase
+
+    assert not _has_phrase("fierce competition between them", "pet")
+    assert not _has_phrase("a neutral stance", "eu")
+    assert _has_phrase("a pet pilot project", "pet")
+    assert _has_phrase("maintaining, synergy and prevention effects", "prevention effect")
