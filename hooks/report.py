@@ -10,7 +10,7 @@ import jieba
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from reportsite import pages, report_data
+from reportsite import chinese, pages, report_data
 
 # Material's search segments Chinese with jieba, which logs a banner on every build. Hooks are imported
 # while the configuration loads, before any plugin's on_config initialises jieba.
@@ -27,3 +27,10 @@ def on_page_markdown(markdown, page, config, files):
         return pages.fill_placeholders(markdown, page.file.src_uri, title=page.title or "", site_url=config.site_url or "")
     except report_data.DataError as exc:
         raise PluginError(str(exc)) from exc
+
+
+def on_page_content(html, page, config, files):
+    # Reader pages are already tagged block by block; elsewhere Chinese terms sit inside English prose.
+    if page.file.src_uri.startswith("sources/") and page.file.src_uri != "sources/index.md":
+        return html
+    return chinese.mark_chinese_in_html(html)

@@ -1,0 +1,242 @@
+"""Reader experience on desktop and phone, light and dark: citation previews that fit the
+viewport, close with Escape and open on a first tap; 24 px targets; contrast; figures and
+tables that stay readable."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+THREAD = "/threads/alliance-resilience/"
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def new_page(browser):
+    """A page factory: new_page(viewport, **context options); every context is closed at the end."""
+    contexts = []
+
+    def make(viewport=DESKTOP, **options):
+        context = browser.new_context(viewport=viewport, **options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def _visible_refs(page, limit):
+    """Indexes (among `.cite__ref a.cite__loc`) of visible locators that have a preview, spread over the page."""
+    return page.evaluate(
+        """limit => {
+            const links = [...document.querySelectorAll('.cite__ref a.cite__loc')];
+            const ok = links.map((a, i) => [a, i]).filter(([a]) =>
+                a.checkVisibility() && a.parentElement.querySelector('.cite__preview')).map(([, i]) => i);
+            const step = Math.max(1, Math.floor(ok.length / limit));
+            return ok.filter((_, k) => k % step === 0).slice(0, limit);
+        }""",
+        limit,
+    )
+
+
+def _contrast(page, selector, scheme):
+    """WCAG contrast ratio of the first `selector`'s text colour against the page background."""
+    return page.evaluate(
+        """([selector, scheme]) => {
+            document.body.setAttribute('data-md-color-scheme', scheme);
+            const el = document.querySelector(selector);
+            const parse = c => { const m = c.match(/[\\d.]+/g).map(Number); return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
+            // Text colour composited over the background it sits on (the first opaque ancestor background).
+            let bgEl = el, bg;
+            while (bgEl) { bg = parse(getComputedStyle(bgEl).backgroundColor); if (bg[3] > 0.99) break; bgEl = bgEl.parentElement; }
+            if (!bgEl) bg = [255, 255, 255, 1];
+            const style = getComputedStyle(el);
+            const fg = parse(el instanceof SVGElement ? style.fill : style.color);
+            const alpha = fg[3] * Number(style.opacity);
+            const mixed = [0, 1, 2].map(i => fg[i] * alpha + bg[i] * (1 - alpha));
+            const lum = rgb => { const [r, g, b] = rgb.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+            const [hi, lo] = [lum(mixed), lum(bg)].sort((a, b) => b - a);
+            return (hi + 0.05) / (lo + 0.05);
+        }""",
+        [selector, scheme],
+    )
+
+
+# ---- Citation previews -------------------------------------------------------------------
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1366px"])
+def test_previews_stay_inside_the_viewport(new_page, site_url, viewport):
+    page = new_page(viewport)
+    page.goto(site_url + THREAD, wait_until="networkidle")
+    links = page.locator(".cite__ref a.cite__loc")
+    sample = _visible_refs(page, 25)
+    assert len(sample) >= 10
+    outside = []
+    for i in sample:
+        link = links.nth(i)
+        link.scroll_into_view_if_needed()
+        link.hover()
+        preview = link.locator("xpath=..").locator(".cite__preview")
+        assert preview.is_visible()
+        box = preview.bounding_box()
+        if box["x"] < 0 or box["y"] < 0 or box["x"] + box["width"] > viewport["width"] \
+                or box["y"] + box["height"] > viewport["height"]:
+            outside.append((link.inner_text(), box))
+        page.mouse.move(0, viewport["height"] - 1)
+    assert outside == []
+
+
+def test_escape_dismisses_a_visible_preview(new_page, site_url):
+    page = new_page()
+    page.goto(site_url + THREAD, wait_until="networkidle")
+    link = page.locator(".cite__ref a.cite__loc").nth(_visible_refs(page, 1)[0])
+    preview = link.locator("xpath=..").locator(".cite__preview")
+    link.hover()
+    assert preview.is_visible()
+    page.keyboard.press("Escape")
+    assert not preview.is_visible()
+    # Moving away and back shows it again; keyboard focus shows it and Escape closes it too.
+    page.mouse.move(0, 0)
+    link.hover()
+    assert preview.is_visible()
+    page.mouse.move(0, 0)
+    link.focus()
+    assert preview.is_visible()
+    page.keyboard.press("Escape")
+    assert not preview.is_visible()
+    assert page.evaluate("document.activeElement.classList.contains('cite__loc')")
+
+
+def test_first_tap_previews_second_tap_navigates(new_page, site_url):
+    page = new_page(PHONE, has_touch=True, is_mobile=True)
+    page.goto(site_url + THREAD, wait_until="networkidle")
+    index = _visible_refs(page, 5)[2]
+    link = page.locator(".cite__ref a.cite__loc").nth(index)
+    preview = link.locator("xpath=..").locator(".cite__preview")
+    href = link.get_attribute("href")
+    link.scroll_into_view_if_needed()
+    link.tap()
+    page.wait_for_timeout(300)
+    assert page.url.split("#")[0] == site_url + THREAD  # (the hash follows the section: navigation.tracking)
+    assert preview.is_visible()
+    box = preview.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    link.tap()
+    page.wait_for_url(re.compile(re.escape(href.split("#")[1]) + "$"))
+    assert "/sources/" in page.url
+
+
+def test_tap_on_an_open_preview_follows_its_link(new_page, site_url):
+    page = new_page(PHONE, has_touch=True, is_mobile=True)
+    page.goto(site_url + THREAD, wait_until="networkidle")
+    link = page.locator(".cite__ref a.cite__loc").nth(_visible_refs(page, 5)[1])
+    preview = link.locator("xpath=..").locator(".cite__preview")
+    target = link.get_attribute("href").split("#")[1]
+    link.scroll_into_view_if_needed()
+    link.tap()
+    assert preview.is_visible()
+    box = preview.bounding_box()
+    page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + min(box["height"] / 2, 40))
+    page.wait_for_url(re.compile(f"#{target}$"))
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1366px"])
+def test_citation_locators_are_24px_targets(new_page, site_url, viewport):
+    page = new_page(viewport)
+    page.goto(site_url + THREAD, wait_until="networkidle")
+    small = page.evaluate(
+        """() => [...document.querySelectorAll('a.cite__loc')].filter(a => a.checkVisibility())
+               .map(a => [a.textContent, a.getBoundingClientRect()])
+               .filter(([, r]) => r.width < 24 || r.height < 24).map(([t]) => t)"""
+    )
+    assert small == []
+    size = page.locator("a.cite__loc").first.evaluate("a => getComputedStyle(a).fontSize")
+    body = page.locator(".md-typeset p").first.evaluate("p => getComputedStyle(p).fontSize")
+    assert float(size[:-2]) <= float(body[:-2])  # the target grew, not the font
+
+
+# ---- Contrast and text --------------------------------------------------------------------
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_muted_text_has_4_5_contrast_in_both_schemes(new_page, site_url, scheme):
+    page = new_page(color_scheme=scheme)
+    page.goto(site_url + "/sources/du-alliance/", wait_until="networkidle")
+    body_scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    assert body_scheme == ("slate" if scheme == "dark" else "default")
+    for selector in [".src-pnum", ".src-page", ".src-en .src-page", ".src-tnote"]:
+        if page.locator(selector).count():
+            assert _contrast(page, selector, body_scheme) >= 4.5, selector
+
+
+def test_citation_links_are_underlined(new_page, site_url):
+    page = new_page()
+    page.goto(site_url + THREAD, wait_until="networkidle")
+    for selector in ["a.cite__loc", "a.cite__work"]:
+        line = page.locator(selector).first.evaluate("a => getComputedStyle(a).textDecorationLine")
+        assert "underline" in line, selector
+
+
+def test_chinese_is_never_italic(new_page, site_url):
+    page = new_page()
+    page.goto(site_url + "/sources/du-alliance/", wait_until="networkidle")
+    italic = page.evaluate(
+        """() => [...document.querySelectorAll('em, i, cite')]
+               .filter(e => e.matches(':lang(zh)') && getComputedStyle(e).fontStyle !== 'normal').length"""
+    )
+    assert italic == 0
+    assert page.evaluate(
+        """() => { const p = document.createElement('p'); p.lang = 'zh-Hans'; p.innerHTML = '<em>联盟韧性</em>';
+                   document.querySelector('.md-content').append(p);
+                   return getComputedStyle(p.firstChild).fontStyle; }"""
+    ) == "normal"
+
+
+# ---- Figures and wide tables ---------------------------------------------------------------
+
+@pytest.mark.parametrize("path", [THREAD, "/synthesis/ttc-timeline/"])
+def test_figures_take_the_content_width_and_scroll_on_phones(new_page, site_url, path):
+    page = new_page(DESKTOP)
+    page.goto(site_url + path, wait_until="networkidle")
+    svg = page.locator("figure.figure .figure-svg").first
+    assert svg.bounding_box()["width"] >= 600
+    phone = new_page(PHONE)
+    phone.goto(site_url + path, wait_until="networkidle")
+    figure = phone.locator("figure.figure").first
+    assert figure.locator(".figure-svg").bounding_box()["width"] >= 600
+    assert figure.evaluate("f => f.scrollWidth > f.clientWidth && getComputedStyle(f).overflowX === 'auto'")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # the page itself does not scroll sideways
+
+
+def test_glossary_keeps_readable_columns_on_phones(new_page, site_url):
+    page = new_page(PHONE)
+    page.goto(site_url + "/synthesis/glossary/", wait_until="networkidle")
+    table = page.locator("article table").first
+    widths = table.evaluate("t => [...t.querySelectorAll('thead th')].map(c => c.getBoundingClientRect().width)")
+    assert min(widths) >= 150
+    box = table.bounding_box()
+    # It was a 358 px wide, ~23,000 px tall column of squeezed text (a ratio near 70).
+    assert box["width"] > PHONE["width"] and box["height"] / box["width"] < 20
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # the table scrolls, not the page
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1366px"])
+def test_agreement_matrix_claim_column_stays_in_view(new_page, site_url, viewport):
+    page = new_page(viewport)
+    page.goto(site_url + "/synthesis/agreement-matrix/", wait_until="networkidle")
+    claim = page.locator("article table tbody tr:first-child td:first-child").first
+    other = page.locator("article table tbody tr:first-child td:nth-child(3)").first
+    claim.scroll_into_view_if_needed()
+    before, other_before = claim.bounding_box()["x"], other.bounding_box()["x"]
+    scrolled = page.evaluate("""() => { const w = document.querySelector('article table').closest('.md-typeset__scrollwrap');
+                                       w.scrollLeft = 300; return w.scrollLeft; }""")
+    page.wait_for_timeout(100)
+    if viewport is PHONE:
+        assert scrolled > 100
+    assert other.bounding_box()["x"] == pytest.approx(other_before - scrolled, abs=2)
+    # The claim cell stuck to the scroll box's left edge (it starts a table padding further in).
+    wrap_left = page.evaluate("document.querySelector('article table').closest('.md-typeset__scrollwrap').getBoundingClientRect().left")
+    assert claim.bounding_box()["x"] == pytest.approx(max(wrap_left, before - scrolled), abs=2)
+    assert claim.bounding_box()["x"] >= 0
