@@ -70,12 +70,12 @@ LABELS = {
     "en": {"page": "p.\u00a0{n}", "pages": "pp.\u00a0{a}–{b}", "open": "(", "close": ")", "sep": "; ",
            "references": "References", "reader": "reader page", "bibtex": "BibTeX", "para": "¶{n}",
            "paras": "¶{a}–{b}", "preview": "Preview of the cited passage",
-           "untitled": "Title not established:",
+           "untitled": "Title not established:", "cited_as": "Cited on this site as “{name}”.",
            # Several locators of one kind in one group: "¶¶28, 31, 35", "pp.\u00a068, 70–71".
            "para_group": "¶¶{list}", "page_group": "pp.\u00a0{list}", "group_sep": ", ", "range": "{a}–{b}"},
     "zh": {"page": "第{n}页", "pages": "第{a}–{b}页", "open": "（", "close": "）", "sep": "；",
            "references": "参考文献", "reader": "原文", "bibtex": "BibTeX", "para": "¶{n}",
-           "paras": "¶{a}–{b}", "preview": "引文预览", "untitled": "题名待考：",
+           "paras": "¶{a}–{b}", "preview": "引文预览", "untitled": "题名待考：", "cited_as": "",
            "para_group": "¶¶{list}", "page_group": "第{list}页", "group_sep": "、", "range": "{a}–{b}"},
 }
 
@@ -109,6 +109,10 @@ def romanize_authors(registry: PandocRegistry) -> None:
         latin = entry.fields.get(ROMANIZED_AUTHORS_FIELD)
         if latin:
             entry.persons["author"] = [Person(name.strip()) for name in re.split(r"\s+and\s+", str(latin))]
+        elif not entry.persons.get("author") and entry.fields.get("shortname"):
+            # An unsigned work is cited by its title; on English pages that is the site's English short name
+            # ("People's Tribune article n.d."), not the long Chinese title, so prose and citations agree.
+            entry.fields["shorttitle"] = str(entry.fields["shortname"])
     registry.__dict__.pop("bib_data_bibtex", None)  # drop pybtex's cached BibTeX text
 
 
@@ -329,6 +333,12 @@ class CitationsPlugin(BibTexPlugin):
         if missing_title:
             # CSL prints nothing where the title should be; say why, so the gap is not read as an error.
             text = text.rstrip() + f' {labels["untitled"]} {inert(str(missing_title))}'
+        fields = registry.bib_data.entries[key].fields
+        if lang == "en" and fields.get("titletranslation"):
+            # English readers get the title in English; an unsigned work also says how the site cites it.
+            text = text.rstrip() + f' [{inert(str(fields["titletranslation"]))}]'
+            if fields.get("shorttitle") and fields.get("shorttitle") == fields.get("shortname"):
+                text += f' {labels["cited_as"].format(name=inert(str(fields["shortname"])))}'
         links = []
         if key in SOURCES:
             links.append(f'[{labels["reader"]}]({self._rel_md(page, f"{self.config.sources_dir}/{key}.md")})')

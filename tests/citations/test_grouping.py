@@ -186,3 +186,12 @@ def test_thread_page_names_each_work_once_per_bracket(built_site):
         keys = [c["data-cite"] for c in bracket.select(".cite")]
         assert len(keys) == len(set(keys)), _text(bracket)
     assert any("¶¶28, 31, 35" in _text(b) for b in brackets)
+
+
+def test_unsigned_work_is_cited_by_its_english_short_name(built_site):
+    """The People's Tribune article has no author: English pages cite it by the bibliography's shortname, and
+    its reference says so and gives the English title (not the long Chinese title as the only name)."""
+    html = (built_site / "threads" / "governance-paths" / "index.html").read_text(encoding="utf-8")
+    assert "People’s Tribune article,” n.d." in html
+    assert "人工智能治理国际合作的中国主张</span>,” n.d." not in html
+    assert "[China's Proposals for International Cooperation on AI Governance] Cited on this site as" in html
