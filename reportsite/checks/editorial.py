@@ -45,36 +45,36 @@ class VoicedField:
     voice: object  # as written: str, list or None
 
 
+# Data files whose entries are lists of claims: (file, list key, claim field, how an entry is named).
+_ENTRY_LISTS = (
+    ("glossary.yaml", "terms", "definition", lambda e: f"glossary entry '{e.get('term')}'"),
+    ("ttc_timeline.yaml", "events", "outcomes", lambda e: f"timeline event '{e.get('title')}'"),
+)
+
+
+def _entries(path: Path, key: str) -> list[dict]:
+    data = report_data.load_yaml(path) if path.exists() else None
+    return [e for e in (data or {}).get(key) or [] if isinstance(e, dict)]
+
+
 def voiced_fields(data_dir: Path = report_data.DATA_DIR) -> list[VoicedField]:
     """Every claim-bearing entry of the data files, with the field its voice applies to."""
     fields: list[VoicedField] = []
     for path in sorted((data_dir / "arguments").glob("*.yaml")):
-        data = report_data.load_yaml(path) or {}
-        for node in data.get("nodes", []) or []:
+        for node in _entries(path, "nodes"):
             fields.append(VoicedField(path, node.get("__line__", 1), f"node '{node.get('id')}'",
                                       str(node.get("text", "")), node.get("voice")))
     path = data_dir / "governance_models.yaml"
-    if path.exists():
-        data = report_data.load_yaml(path) or {}
-        for row in data.get("rows", []) or []:
-            for col, cell in (row.get("cells") or {}).items():
-                if col == "__line__" or not isinstance(cell, dict):
-                    continue
+    for row in _entries(path, "rows"):
+        for col, cell in (row.get("cells") or {}).items():
+            if isinstance(cell, dict):
                 fields.append(VoicedField(path, cell.get("__line__", row.get("__line__", 1)),
                                           f"cell '{row.get('label')}' × '{col}'", str(cell.get("text", "")),
                                           cell.get("voice")))
-    path = data_dir / "glossary.yaml"
-    if path.exists():
-        data = report_data.load_yaml(path) or {}
-        for term in data.get("terms", []) or []:
-            fields.append(VoicedField(path, term.get("__line__", 1), f"glossary entry '{term.get('term')}'",
-                                      str(term.get("definition", "")), term.get("voice")))
-    path = data_dir / "ttc_timeline.yaml"
-    if path.exists():
-        data = report_data.load_yaml(path) or {}
-        for event in data.get("events", []) or []:
-            fields.append(VoicedField(path, event.get("__line__", 1), f"timeline event '{event.get('title')}'",
-                                      str(event.get("outcomes", "")), event.get("voice")))
+    for name, key, claim, label in _ENTRY_LISTS:
+        for entry in _entries(data_dir / name, key):
+            fields.append(VoicedField(data_dir / name, entry.get("__line__", 1), label(entry),
+                                      str(entry.get(claim, "")), entry.get("voice")))
     return fields
 
 
