@@ -11,6 +11,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from reportsite import chinese, pages, report_data
+from reportsite import search as search_index
 
 # Material's search segments Chinese with jieba, which logs a banner on every build. Hooks are imported
 # while the configuration loads, before any plugin's on_config initialises jieba.
@@ -34,3 +35,27 @@ def on_page_content(html, page, config, files):
     if page.file.src_uri.startswith("sources/") and page.file.src_uri != "sources/index.md":
         return html
     return chinese.mark_chinese_in_html(html)
+
+
+# ---- Search (thin adapter over reportsite.search) --------------------------------------------------
+_search_index = None
+
+
+def on_pre_build(config):
+    global _search_index
+    _search_index = search_index.builder_from_mkdocs_config(config)
+
+
+# Before Material's search plugin (priority 0), which strips the data-search-* attributes from the page.
+@event_priority(100)
+def on_page_context(context, page, config, nav):
+    if _search_index is not None:
+        _search_index.add_page(page.content or "", page.url, page.title or "", page.meta)
+    return context
+
+
+# After Material's search plugin has written its index: this one replaces it.
+@event_priority(-100)
+def on_post_build(config):
+    if _search_index is not None:
+        _search_index.write(config.site_dir)
