@@ -2,7 +2,7 @@
 
 Material for MkDocs keeps the search *interface*; this module replaces what sits behind it.
 
-Why not Material's own index and lunr worker
+Why not Material's own index and query handling (lunr itself is kept: see Ranking below)
     * Material's HTML parser compares elements by tag name only, so the first nested ``<span>`` that
       closes inside a ``data-search-exclude`` span re-enables indexing: every citation preview (a
       paragraph of English and Chinese per locator) landed in the index and in result snippets.
@@ -11,8 +11,8 @@ Why not Material's own index and lunr worker
     * At query time Material segments Chinese with a greedy scan of lunr's inverted index that never
       tries the whole query (``j < query.length``), so a four-character term indexed as one jieba
       token is searched as a shorter token plus single characters.
-    * Every query word gets a trailing wildcard and lunr scores pages by BM25 per term, with no
-      notion of how many of the query's words a page contains.
+    * Every query word gets a trailing wildcard, and results are not grouped by how many of the
+      query's words a page contains.
 
 What this module does instead
     :class:`IndexBuilder` collects, from each page's final HTML, one entry per section (Material's
@@ -38,14 +38,20 @@ How Chinese is segmented, identically on both sides
     Alternatives rejected: jieba itself cannot run in the browser without shipping its ~5 MB
     dictionary; character n-grams (the same on both sides by construction) would match bigrams
     across word boundaries (``治理`` inside ``政治理念``) and rank compounds no better than their
-    fragments. As a safety net the browser also checks a Chinese query as a phrase (substring of
-    the section's text), so a term that some day segments differently still finds its pages.
+    fragments. The browser also searches a Chinese term inside longer index tokens (lunr's
+    wildcards, at lower weight), so ``韧性`` finds the pages that hold only ``联盟韧性``.
 
-Ranking (in ``search-engine.js``): BM25 per section, titles weighted, query words matched exactly,
-by stem (plural and possessive endings) or by prefix (English) or as part of a longer token
-(Chinese) at lower weight; pages are ranked by the best of their sections, multiplied by the
-square of the share of query words the page contains, so a page with most of the words ranks
-first and a page with only some still appears - never an empty result for a multi-word query.
+Ranking (in ``search-engine.js``): lunr 2.3.9, vendored (``docs/javascripts/vendor/``), the version
+Material bundles. The worker builds the lunr index from this file at load time (0.5-1 s for the site's
+~160 sections) rather than this module prebuilding it: the Python port (lunr.py) would be another
+pinned build dependency that must reproduce this tokenizer and pipeline exactly, and its
+serialized index would be downloaded on top of this one. lunr's tokenizer is replaced by one that
+reads the index's Han tokens and English words, and its stop-word filter and stemmer run on non-Han
+tokens only; BM25 with the title boosted, every query word optional (OR), a trailing wildcard for the
+word being typed and a contains-wildcard for a Chinese term at lower weight. Sections are grouped into
+pages, a page ranked by its best section times the square of the share of query words it contains, so
+a page with most of the words ranks first and a page with only some still appears - never an empty
+result for a multi-word query.
 
 Size: the text is written once (no preview copies), as UTF-8, without markup; the index grows
 linearly with the site's text.

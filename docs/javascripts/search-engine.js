@@ -1,19 +1,27 @@
-/* Site search: index, query segmentation and ranking behind Material's search interface.
+/* Site search: lunr behind Material's search interface, with our Chinese query segmentation.
  *
- * Loaded by search-worker.js (and by the browser tests). The index is written by reportsite/search.py:
- * Material's {config, docs: [{location, title, text}]} shape, plain text, Chinese already cut by jieba
- * with one space between tokens. See that module's docstring for the design; in short:
+ * Loaded by search-worker.js after the vendored lunr (vendor/lunr-<version>.min.js; the version is
+ * recorded there). The index is written by reportsite/search.py: Material's {config, docs: [{location,
+ * title, text}]} shape, plain text (HTML-escaped), Chinese already cut by jieba with one space between
+ * tokens. See that module's docstring for the design. What is lunr's and what is ours:
  *
- *  - tokens: a Han run (one jieba token, as the index ships it) or a run of letters and digits;
- *    English words are lower-cased and lose plural and possessive endings;
- *  - Chinese in a query is cut by greedy longest match over the vocabulary of Han tokens in the index
- *    (segment), so a term the index holds as one token is searched as that token;
- *  - ranking: BM25 per section with titles weighted; a page scores the sum, over query words, of its
- *    best section's score for the word, times the square of the share of query words it contains, so
- *    pages with most of the words come first and a multi-word query never comes back empty just
- *    because no page has every word; a query found as a phrase scores higher;
- *  - results keep Material's format ({items: [[article, ...sections]], suggest}), with the snippet
- *    taken around the matches instead of the start of the section.
+ *  - lunr (2.3.9, the version Material bundles) indexes the sections and ranks them: BM25 with the
+ *    title boosted, English stemming (lunr.stemmer) and stop words (lunr.stopWordFilter), OR
+ *    semantics with every word optional (so a multi-word query returns the pages holding some of its
+ *    words), wildcard expansion (prefix of the word being typed; a Chinese term inside a longer
+ *    token), prohibited words (-word), and the match positions that the snippets mark.
+ *  - ours: lunr's tokenizer is replaced by one that takes a Han run between the index's spaces as one
+ *    token (jieba's) and English words with their apostrophes (lunr's trimmer, which strips every
+ *    non-ASCII character, is left out); lunr's stop-word filter and stemmer run on non-Han tokens only. A
+ *    query's Chinese is cut by greedy longest match over the index's Han vocabulary (segment; the same
+ *    algorithm as reportsite.search.segment_query), so a term the index holds as one token is searched
+ *    as that token. Sections are grouped into pages in Material's result format, a page ranked by its
+ *    best section's lunr score times the square of the share of the query's words found on the page.
+ *
+ * Why the lunr index is built here, at load time, and not prebuilt in Python: for the site's ~160
+ * sections lunr builds it in the worker in 0.5-1 s (see search-worker.js); the Python port (lunr.py)
+ * would add a build dependency that has to reproduce this tokenizer and pipeline exactly, and its
+ * serialized index would be downloaded on top of search_index.json.
  */
 (function (root) {
   "use strict";
@@ -21,10 +29,10 @@
   var HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff";   // the ranges reportsite/search.py uses
   var HAN_CHAR = new RegExp("[" + HAN + "]");
   var TOKEN = new RegExp("[" + HAN + "]+|(?:(?![" + HAN + "])[\\p{L}\\p{N}\\p{M}])+(?:['\u2019](?:(?![" + HAN + "])[\\p{L}\\p{N}])+)*", "gu");
-  var HAN_GAP = new RegExp("([" + HAN + "]) (?=[" + HAN + "])", "g");
-  var STOP = new Set(("a an and are as at be but by for from has have in into is it its of on or that the their " +
-    "this to was were which with what who how why when where does do vs").split(" "));
-  var K1 = 1.2, B = 0.5, TITLE_WEIGHT = 2.5, SNIPPET = 240;
+  // lunr's BM25 length normalisation (its default b is 0.75): long reader pages that use a term throughout
+  // rank with short sections that mention it once. Tuned on data/search/evaluation.yaml (63/64 for b in
+  // 0.2-0.4, 60/64 at 0.75); the title boost is insensitive between 2 and 10.
+  var B = 0.3, TITLE_BOOST = 3, PREFIX_BOOST = 0.5, CONTAINS_BOOST = 0.3, SNIPPET = 240;
 
   function unescapeHTML(value) {
     return value.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, "\"").replace(/&#x27;/g, "'")
@@ -35,21 +43,11 @@
     return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   }
 
-  /* An English word as indexed: lower case, no accents, no possessive or plural ending. */
+  /* A word before lunr's pipeline: lower case, no accents, no possessive ending or apostrophe. */
   function normalize(word) {
     var w = word.toLowerCase();
     if (HAN_CHAR.test(w)) return w;
-    w = w.normalize("NFKD").replace(/\p{M}/gu, "").replace(/['\u2019]s$/, "").replace(/['\u2019]/g, "");
-    if (w.length > 4 && /ies$/.test(w)) return w.slice(0, -3) + "y";
-    if (w.length > 4 && /(sses|xes|ches|shes)$/.test(w)) return w.slice(0, -2);
-    if (w.length > 3 && /s$/.test(w) && !/(ss|us|is)$/.test(w)) return w.slice(0, -1);
-    return w;
-  }
-
-  /* Tokens of index text: [{token, start, end}]; Han runs are split at the index's spaces by TOKEN itself. */
-  function tokens(text, fn) {
-    TOKEN.lastIndex = 0;
-    for (var m; (m = TOKEN.exec(text));) fn(normalize(m[0]), m.index, m.index + m[0].length, m[0]);
+    return w.normalize("NFKD").replace(/\p{M}/gu, "").replace(/['\u2019]s$/, "").replace(/['\u2019]/g, "");
   }
 
   /* Greedy longest match of a Han run over the vocabulary (reportsite.search.segment_query). */
@@ -63,257 +61,224 @@
     return out;
   }
 
+  /* lunr's tokenizer, replaced: Han tokens as the index ships them, English words; positions kept for snippets. */
+  var normalized = new Map();
+  function tokenizer(value, metadata) {
+    if (value === null || value === undefined) return [];
+    var text = String(value), out = [];
+    TOKEN.lastIndex = 0;
+    for (var m; (m = TOKEN.exec(text));) {
+      var word = normalized.get(m[0]);
+      if (word === undefined) normalized.set(m[0], word = normalize(m[0]));
+      out.push(new lunr.Token(word, { fields: metadata.fields, position: [m.index, m[0].length] }));
+    }
+    return out;
+  }
+
+  var pipeline = null;   // lunr's stop-word filter and stemmer, for non-Han tokens only
+  function latinOnly(fn, label) {
+    var cache = new Map();   // word -> what fn makes of it ("" when dropped): the index repeats words
+    var wrapped = function (token) {
+      var word = token.toString(), result = cache.get(word);
+      if (result === undefined) {
+        var out = HAN_CHAR.test(word) ? token : fn(new lunr.Token(word));
+        cache.set(word, result = out ? out.toString() : "");
+      }
+      if (!result) return undefined;
+      return result === word ? token : token.update(function () { return result; });
+    };
+    lunr.Pipeline.registerFunction(wrapped, label);
+    return wrapped;
+  }
+  function pipelineFunctions() {
+    if (!pipeline) pipeline = [latinOnly(lunr.stopWordFilter, "reportStopWordFilter"), latinOnly(lunr.stemmer, "reportStemmer")];
+    return pipeline;
+  }
+
   function Index(data) {
-    var docs = this.docs = [];
-    var postings = this.postings = new Map();   // token -> Map(doc -> [title tf, text tf])
-    var pages = this.pages = new Map();         // page location -> [doc indexes]
-    var titleWords = this.titleWords = new Map();
-    var totalTitle = 0, totalText = 0;
+    var docs = this.docs = [], pages = this.pages = new Map(), vocab = this.vocab = new Set();
     this.options = data.options || {};
+    this.maxHan = 1;
     (data.docs || []).forEach(function (entry, n) {
       var page = entry.location.split("#")[0];
-      var title = unescapeHTML(entry.title || ""), text = unescapeHTML(entry.text || "");
-      var doc = {
-        n: n, location: entry.location, page: page, boost: entry.boost || 1,
-        title: title.replace(HAN_GAP, "$1"), text: text.replace(HAN_GAP, "$1"),
-        titleLength: 0, textLength: 0
-      };
-      doc.compact = (doc.title + " " + doc.text).toLowerCase();
-      [[title, 0], [text, 1]].forEach(function (field) {
-        tokens(field[0], function (token, start, end, raw) {
-          var list = postings.get(token);
-          if (!list) postings.set(token, list = new Map());
-          var tf = list.get(n);
-          if (!tf) list.set(n, tf = [0, 0]);
-          tf[field[1]]++;
-          if (field[1]) doc.textLength++; else {
-            doc.titleLength++;
-            if (!HAN_CHAR.test(raw) && raw.length > 2) titleWords.set(raw.toLowerCase(), (titleWords.get(raw.toLowerCase()) || 0) + 1);
-          }
-        });
-      });
-      totalTitle += doc.titleLength; totalText += doc.textLength;
+      var doc = { n: n, location: entry.location, page: page, boost: entry.boost || 1,
+        title: unescapeHTML(entry.title || ""), text: unescapeHTML(entry.text || "") };
+      [doc.title, doc.text].forEach(function (value) {
+        (value.match(TOKEN) || []).forEach(function (token) {
+          if (!HAN_CHAR.test(token)) return;
+          vocab.add(token);
+          if (token.length > this.maxHan) this.maxHan = token.length;
+        }, this);
+      }, this);
       docs.push(doc);
       if (!pages.has(page)) pages.set(page, []);
       pages.get(page).push(n);
-    });
-    this.avgTitle = Math.max(1, totalTitle / Math.max(1, docs.length));
-    this.avgText = Math.max(1, totalText / Math.max(1, docs.length));
-    var han = this.han = [], latin = this.latin = [];
-    this.maxHan = 1;
-    postings.forEach(function (list, token) {
-      if (HAN_CHAR.test(token)) { han.push(token); if (token.length > this.maxHan) this.maxHan = token.length; }
-      else latin.push(token);
     }, this);
-    this.vocab = new Set(han);
+    this.lunr = null;
   }
-
-  Index.prototype.idf = function (token) {
-    var list = this.postings.get(token), n = this.docs.length, df = list ? list.size : 0;
-    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
-  };
 
   Index.prototype.segment = function (run) {
     return segment(run, this.vocab, this.maxHan);
   };
 
-  /* The query's terms: [{key, surface, han, expansions: [[token, weight]]}], phrases and prohibited keys. */
-  Index.prototype.parse = function (query) {
-    var self = this, terms = [], seen = new Set(), phrases = [], prohibited = [];
-    var typing = !/\s$/.test(query);
-    var words = query.replace(/["\u201c\u201d]/g, " ").trim().split(/\s+/);
-    var latinPhrase = [];
-    words.forEach(function (word, w) {
-      var not = /^-./.test(word);
-      word = word.replace(/^[+\-]+/, "");
-      TOKEN.lastIndex = 0;
-      var found = [], m;
-      while ((m = TOKEN.exec(word))) found.push(m[0]);
-      found.forEach(function (raw, f) {
-        var last = typing && w === words.length - 1 && f === found.length - 1;
-        if (HAN_CHAR.test(raw)) {
-          if (raw.length > 1) phrases.push(raw);
-          self.segment(raw).forEach(function (piece) { add(piece, piece, true, last, not, raw.length === 1); });
-        } else {
-          var key = normalize(raw);
-          latinPhrase.push(raw.toLowerCase());
-          if (STOP.has(raw.toLowerCase()) && !not) return;
-          add(key, raw.toLowerCase(), false, last, not, false);
-        }
-      });
+  /* The lunr index (the worker builds it at load time; segment alone needs no lunr). */
+  Index.prototype.build = function () {
+    if (this.lunr) return this.lunr;
+    var docs = this.docs, fns = pipelineFunctions();
+    this.lunr = lunr(function () {
+      this.tokenizer = tokenizer;
+      this.pipeline.reset();
+      this.searchPipeline.reset();
+      this.pipeline.add(fns[0], fns[1]);
+      this.searchPipeline.add(fns[0], fns[1]);
+      this.metadataWhitelist = ["position"];
+      this.b(B);
+      this.ref("n");
+      this.field("title", { boost: TITLE_BOOST });
+      this.field("text");
+      docs.forEach(function (doc) { this.add(doc, { boost: doc.boost }); }, this);
     });
-    if (latinPhrase.length > 1) phrases.push(latinPhrase.join(" "));
-
-    function add(key, surface, han, last, not, single) {
-      if (seen.has(key)) return;
-      seen.add(key);
-      var expansions = [];
-      if (self.postings.has(key)) expansions.push([key, 1]);
-      if (han) {
-        if (key.length > 1 || single)
-          self.han.forEach(function (token) {
-            // A longer token containing the term (韧性 in 联盟韧性), or - for a compound the index
-            // may hold in parts (美欧贸易和技术委员会 written 美国—欧盟贸易和技术委员会) - a word
-            // inside it, as jieba's search mode (cut_for_search) would add; both weigh less.
-            if (token === key) return;
-            if (token.indexOf(key) >= 0) expansions.push([token, 0.6 * key.length / token.length + 0.2]);
-            else if (key.length > 2 && token.length > 1 && key.indexOf(token) >= 0) expansions.push([token, 0.5 * token.length / key.length]);
-          });
-      } else if (key.length >= 3) {
-        var prefix = surface.replace(/['\u2019]s?$/, "");
-        self.latin.forEach(function (token) {
-          if (token !== key && token.indexOf(prefix) === 0) expansions.push([token, last ? 0.8 : 0.35]);
-        });
-      }
-      expansions.sort(function (a, b) { return b[1] - a[1]; });
-      expansions = expansions.slice(0, 60);
-      (not ? prohibited : terms).push({ key: key, surface: surface, han: han, expansions: expansions });
-    }
-    return { terms: terms, phrases: phrases, prohibited: prohibited };
+    return this.lunr;
   };
 
-  /* Score of every section for every term: Map(doc -> Map(term index -> [score, token set])). */
-  Index.prototype.score = function (terms) {
-    var self = this, scores = new Map();
-    terms.forEach(function (term, t) {
-      term.expansions.forEach(function (expansion) {
-        var token = expansion[0], weight = expansion[1] * self.idf(token);
-        self.postings.get(token).forEach(function (tf, n) {
-          var doc = self.docs[n];
-          var text = tf[1] * (K1 + 1) / (tf[1] + K1 * (1 - B + B * doc.textLength / self.avgText));
-          var title = tf[0] * (K1 + 1) / (tf[0] + K1 * (1 - B + B * doc.titleLength / self.avgTitle));
-          var value = weight * (text + TITLE_WEIGHT * title) * doc.boost;
-          var perDoc = scores.get(n);
-          if (!perDoc) scores.set(n, perDoc = new Map());
-          var cell = perDoc.get(t);
-          if (!cell) perDoc.set(t, cell = [0, new Set()]);
-          if (value > cell[0]) cell[0] = value;
-          cell[1].add(token);
+  /* The query's words: [{surface, presence, clauses: [lunr clause], matches(token)}]. */
+  Index.prototype.parse = function (query) {
+    var self = this, words = [], seen = new Set();
+    var typing = !/\s$/.test(query);
+    var parts = query.replace(/["\u201c\u201d]/g, " ").trim().split(/\s+/);
+    var run = function (term) { return self.lunr.pipeline.runString(term)[0]; };   // as indexed, or undefined
+    parts.forEach(function (part, p) {
+      var presence = /^-./.test(part) ? lunr.Query.presence.PROHIBITED
+        : /^\+./.test(part) ? lunr.Query.presence.REQUIRED : lunr.Query.presence.OPTIONAL;
+      var found = part.replace(/^[+\-]+/, "").match(TOKEN) || [];
+      found.forEach(function (raw, f) {
+        var last = typing && p === parts.length - 1 && f === found.length - 1;
+        if (HAN_CHAR.test(raw)) self.segment(raw).forEach(function (piece) {
+          add(piece, piece, presence, piece.length > 1 || raw.length === 1, false);
         });
+        else add(normalize(raw), raw.toLowerCase(), presence, false, last);
       });
     });
-    return scores;
+
+    function add(key, surface, presence, contains, last) {
+      if (seen.has(key)) return;
+      seen.add(key);
+      var exact = run(key);
+      if (exact === undefined) return;   // a stop word
+      var clauses = [{ term: exact, presence: presence, usePipeline: false }], optional = lunr.Query.presence.OPTIONAL;
+      // Lower weight: a longer token containing a Chinese term (韧性 in 联盟韧性); words that begin
+      // with the English word being typed (lunr's trailing wildcard).
+      if (contains && presence !== lunr.Query.presence.PROHIBITED)
+        clauses.push({ term: key, presence: optional, usePipeline: false, boost: CONTAINS_BOOST,
+          wildcard: lunr.Query.wildcard.LEADING | lunr.Query.wildcard.TRAILING });
+      if (last && key.length >= 3 && presence !== lunr.Query.presence.PROHIBITED)
+        clauses.push({ term: key, presence: optional, usePipeline: false, boost: PREFIX_BOOST,
+          wildcard: lunr.Query.wildcard.TRAILING });
+      words.push({
+        surface: surface, presence: presence, clauses: clauses,
+        matches: function (token) {
+          return token === exact || (contains ? token.indexOf(key) >= 0 : last && key.length >= 3 && token.indexOf(key) === 0);
+        }
+      });
+    }
+    return words;
   };
 
   Index.prototype.search = function (query) {
-    var self = this, parsed = this.parse(query || ""), terms = parsed.terms;
-    if (!terms.length) return { items: [] };
-    var scores = this.score(terms);
-    var excluded = new Set();
-    if (parsed.prohibited.length)
-      this.score(parsed.prohibited).forEach(function (_, n) { excluded.add(self.docs[n].page); });
-
-    var results = [];
-    this.pages.forEach(function (members, page) {
-      if (excluded.has(page)) return;
-      var best = terms.map(function () { return 0; }), extra = terms.map(function () { return 0; });
-      var sections = [];
-      members.forEach(function (n) {
-        var perDoc = scores.get(n), doc = self.docs[n], value = 0, matched = 0;
-        if (perDoc) perDoc.forEach(function (cell, t) {
-          value += cell[0]; matched++;
-          if (cell[0] > best[t]) { extra[t] += best[t]; best[t] = cell[0]; } else extra[t] += cell[0];
-        });
-        var phrase = parsed.phrases.filter(function (p) { return doc.compact.indexOf(p) >= 0; }).length;
-        if (phrase) value = (value || 1) * (1 + phrase);
-        if (value > 0) sections.push({ n: n, value: value * Math.pow((matched || 1) / terms.length, 2), phrase: phrase });
-      });
-      if (!sections.length) return;
-      var covered = 0, total = 0;
-      terms.forEach(function (_, t) {
-        if (best[t] > 0) covered++;
-        total += best[t] + Math.min(best[t], 0.25 * extra[t]);
-      });
-      var phrases = parsed.phrases.filter(function (p) {
-        return members.some(function (n) { return self.docs[n].compact.indexOf(p) >= 0; });
-      }).length;
-      if (!covered && !phrases) return;
-      var score = (total || 1) * Math.pow(Math.max(covered, phrases ? terms.length : 0) / terms.length, 2) * (1 + 0.5 * phrases);
-      results.push({ page: page, members: members, sections: sections, score: score });
+    var self = this, index = this.build(), words = this.parse(query || "");
+    var wanted = words.filter(function (w) { return w.presence !== lunr.Query.presence.PROHIBITED; });
+    if (!wanted.length) return { items: [] };
+    var results = index.query(function (q) {
+      words.forEach(function (word) { word.clauses.forEach(function (clause) { q.term(clause.term, clause); }); });
     });
-    results.sort(function (a, b) { return b.score - a.score; });
 
-    var items = results.map(function (result) { return self.group(result, parsed); });
-    var out = { items: items };
+    // Sections grouped by page; a page ranks by its best section times the square of the share of
+    // the query's words found anywhere on it.
+    var byPage = new Map();
+    results.forEach(function (result) {
+      var doc = self.docs[+result.ref], tokens = Object.keys(result.matchData.metadata);
+      var found = wanted.map(function (word) { return tokens.some(word.matches); });
+      var entry = byPage.get(doc.page);
+      if (!entry) byPage.set(doc.page, entry = { page: doc.page, sections: [], found: found.map(function () { return false; }) });
+      entry.sections.push({ n: doc.n, score: result.score, metadata: result.matchData.metadata });
+      found.forEach(function (hit, i) { if (hit) entry.found[i] = true; });
+    });
+    var pages = Array.from(byPage.values());
+    pages.forEach(function (entry) {
+      var share = entry.found.filter(Boolean).length / wanted.length;
+      entry.score = entry.sections[0].score * share * share;
+    });
+    pages.sort(function (a, b) { return b.score - a.score; });
+
+    var out = { items: pages.map(function (entry) { return self.group(entry, wanted); }) };
     if (this.options.suggest) out.suggest = this.suggest(query);
     return out;
   };
 
-  /* One page's items in the order Material's result template expects. */
-  Index.prototype.group = function (result, parsed) {
-    var self = this, sections = result.sections.slice().sort(function (a, b) { return b.value - a.value; });
-    var top = sections[0].value, score = result.score, article = result.members[0];
+  /* One page's items in the order Material's result template expects: the article (with the terms the
+   * page lacks, which Material lists as missing) among the best sections, then the rest. */
+  Index.prototype.group = function (entry, words) {
+    var self = this, sections = entry.sections, top = sections[0].score, article = this.pages.get(entry.page)[0];
+    var terms = {};
+    words.forEach(function (word, i) { terms[word.surface] = entry.found[i]; });
     var best = [], rest = [], articleItem = null;
-    sections.forEach(function (section, i) {
-      var strong = section.value >= 0.5 * top && best.length < 3;
-      var item = self.item(section.n, parsed, strong ? score : score * 0.5 * section.value / top, true);
+    sections.forEach(function (section) {
+      var strong = section.score >= 0.5 * top && best.length < 3;
+      var item = self.item(section.n, section.metadata, strong ? entry.score : entry.score * 0.5 * section.score / top, terms);
       if (section.n === article) articleItem = item;
       else (strong ? best : rest).push(item);
     });
-    if (!articleItem) articleItem = this.item(article, parsed, 0, false);
+    if (!articleItem) articleItem = this.item(article, {}, 0, terms, true);
     var head = sections[0].n === article ? [articleItem].concat(best) : best.concat([articleItem]);
     return head.concat(rest);
   };
 
-  Index.prototype.item = function (n, parsed, score, teaser) {
-    var doc = this.docs[n], terms = {}, keys = new Set();
-    parsed.terms.forEach(function (term) {
-      var hit = term.expansions.some(function (e) {
-        var tf = this.postings.get(e[0]).get(n);
-        if (tf) keys.add(e[0]);
-        return !!tf;
-      }, this);
-      terms[term.surface] = hit;
-    }, this);
+  Index.prototype.item = function (n, metadata, score, terms, bare) {
+    var doc = this.docs[n], positions = { title: [], text: [] };
+    Object.keys(metadata).forEach(function (token) {
+      Object.keys(metadata[token]).forEach(function (field) {
+        positions[field] = positions[field].concat(metadata[token][field].position || []);
+      });
+    });
     return {
       location: doc.location,
-      title: highlight(doc.title, keys, parsed.phrases, false),
-      text: teaser ? "<p>" + highlight(doc.text, keys, parsed.phrases, true) + "</p>" : "",
+      title: highlight(doc.title, positions.title, false),
+      text: bare ? "" : "<p>" + highlight(doc.text, positions.text, true) + "</p>",
       score: score,
       terms: terms
     };
   };
 
-  /* Completion for the last word typed (Material shows it greyed out; Right arrow accepts it). */
+  /* Completion for the last word typed (Material shows it greyed out; Right arrow accepts it): the
+   * title word of the best section whose title holds a word beginning with it. */
   Index.prototype.suggest = function (query) {
     var last = (query.match(/([^\s\-]+)$/) || [])[1];
     if (!last || HAN_CHAR.test(last) || last.length < 2) return [];
-    last = last.toLowerCase();
-    var word = "", count = 0;
-    this.titleWords.forEach(function (c, w) {
-      if (w.length > last.length && w.indexOf(last) === 0 && c > count) { word = w; count = c; }
+    last = normalize(last);
+    var hits = this.lunr.query(function (q) {
+      q.term(last, { fields: ["title"], usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING });
     });
-    return word ? [word] : [];
+    if (!hits.length) return [];
+    var doc = this.docs[+hits[0].ref], metadata = hits[0].matchData.metadata;
+    for (var token in metadata) {
+      var at = metadata[token].title.position[0], word = doc.title.slice(at[0], at[0] + at[1]).toLowerCase();
+      if (word.length > last.length) return [word];
+    }
+    return [];
   };
 
-  /* Where the matched tokens occur in a text: [[start, end, key]], found with indexOf (no tokenizing). */
-  function occurrences(text, keys, phrases) {
-    var lower = text.toLowerCase(), ranges = [], WORD = /[\p{L}\p{N}\p{M}'\u2019]/u;
-    keys.forEach(function (key) {
-      var han = HAN_CHAR.test(key), probe = han ? key : key.slice(0, Math.max(3, key.length - 1));
-      for (var i = lower.indexOf(probe), found = 0; i >= 0 && found < 200; i = lower.indexOf(probe, i + probe.length)) {
-        if (han) { ranges.push([i, i + key.length, key]); found++; continue; }
-        if (i > 0 && WORD.test(lower[i - 1]) && !HAN_CHAR.test(lower[i - 1])) continue;
-        var end = i + probe.length;
-        while (end < lower.length && WORD.test(lower[end]) && !HAN_CHAR.test(lower[end])) end++;
-        if (normalize(lower.slice(i, end)) === key) { ranges.push([i, end, key]); found++; }
-      }
-    });
-    phrases.forEach(function (p) {
-      for (var i = lower.indexOf(p); i >= 0; i = lower.indexOf(p, i + p.length)) ranges.push([i, i + p.length, p]);
-    });
-    return ranges.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
-  }
-
-  /* Escaped text, or a window of it around the densest matches, with <mark> on every match. */
-  function highlight(text, keys, phrases, window) {
-    var ranges = occurrences(text, keys, phrases);
+  /* Escaped text, or a window of it around the densest matches, with <mark> on every match; the
+   * spaces between Han tokens (jieba's boundaries) are removed for display. */
+  function highlight(text, positions, window) {
+    var ranges = positions.map(function (p) { return [p[0], p[0] + p[1]]; })
+      .sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
     var from = 0, to = text.length;
     if (window && text.length > SNIPPET) {
       var bestStart = 0, bestCount = -1;
       for (var r = 0; r < ranges.length; r++) {
         var distinct = new Set();
-        for (var s = r; s < ranges.length && ranges[s][0] < ranges[r][0] + SNIPPET * 0.6; s++) distinct.add(ranges[s][2]);
+        for (var s = r; s < ranges.length && ranges[s][0] < ranges[r][0] + SNIPPET * 0.6; s++)
+          distinct.add(text.slice(ranges[s][0], ranges[s][1]).toLowerCase());
         if (distinct.size > bestCount) { bestCount = distinct.size; bestStart = ranges[r][0]; }
       }
       from = Math.max(0, bestStart - 40);
@@ -323,14 +288,19 @@
       }
       to = Math.min(text.length, from + SNIPPET);
     }
+    function plain(a, b) {
+      var out = "";
+      for (var i = a; i < b; i++)
+        if (!(text[i] === " " && HAN_CHAR.test(text[i - 1] || "") && HAN_CHAR.test(text[i + 1] || ""))) out += text[i];
+      return escapeHTML(out);
+    }
     var out = from > 0 ? "\u2026 " : "", at = from;
     ranges.forEach(function (range) {
       if (range[0] < at || range[1] > to) return;
-      out += escapeHTML(text.slice(at, range[0])) + "<mark>" + escapeHTML(text.slice(range[0], range[1])) + "</mark>";
+      out += plain(at, range[0]) + "<mark>" + plain(range[0], range[1]) + "</mark>";
       at = range[1];
     });
-    out += escapeHTML(text.slice(at, to)) + (to < text.length ? " \u2026" : "");
-    return out;
+    return out + plain(at, to) + (to < text.length ? " \u2026" : "");
   }
 
   root.ReportSearch = {
