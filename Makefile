@@ -19,7 +19,7 @@ export REPORTSITE_CHROMIUM
 # Debian packages installed when missing (as root): the browser, and Noto CJK for Chinese in the PDF.
 SYSTEM_PACKAGES := chromium fonts-noto-cjk
 
-.PHONY: help install install-test system-deps serve build check test sources lock linkcheck clean pdf
+.PHONY: help install install-test system-deps serve build check test sources lock linkcheck clean pdf benchmark
 
 help:
 	@echo "make serve     - set up (runtime packages only), build and serve the site on http://$(HOST)"
@@ -31,6 +31,8 @@ help:
 	@echo "make pdf       - the whole report as one linked PDF: site/downloads/us-eu-ai-report.pdf"
 	@echo "make linkcheck - check every external URL (needs the network; not part of make test)"
 	@echo "make lock      - re-pin requirements*.txt from requirements*.in"
+	@echo "make benchmark - Lighthouse (mobile) scores and transferred bytes of five pages, served like GitHub Pages"
+	@echo "                 (needs node and npm; installs Lighthouse into .cache/lighthouse once)"
 
 $(RUNTIME_STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || { echo "==> Creating the virtual environment $(VENV)"; $(PYTHON) -m venv $(VENV); } || { \
@@ -92,6 +94,10 @@ linkcheck: install-test
 # (which empties site/); `reportsite pdf --site-dir site` reuses a site already built.
 pdf: install
 	$(BIN)/reportsite pdf --output site/downloads/us-eu-ai-report.pdf
+
+# A measurement, not a test: builds the site with SITE_URL set, serves it with gzip and runs Lighthouse.
+benchmark: install system-deps
+	$(BIN)/reportsite benchmark
 
 lock: install-test
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in

@@ -172,6 +172,11 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_benchmark(args: argparse.Namespace) -> int:
+    from . import benchmark
+    return benchmark.main(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="reportsite", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -200,6 +205,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--output", "-o", default="site/downloads/us-eu-ai-report.pdf", help="where to write the PDF")
     p.add_argument("--site-dir", help="use this already built site instead of building one in a temporary directory")
     p.set_defaults(func=cmd_pdf)
+    p = sub.add_parser("benchmark", help="Lighthouse (mobile) on one page of each kind, the site served as GitHub "
+                       "Pages serves it: scores and bytes transferred (installs Lighthouse into .cache/ once)")
+    __import__("reportsite.benchmark", fromlist=["add_arguments"]).add_arguments(p)
+    p.set_defaults(func=cmd_benchmark)
     args = parser.parse_args(argv)
     return args.func(args)
 

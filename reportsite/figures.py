@@ -117,9 +117,12 @@ def argument_map_svg(argmap: ArgumentMap, url_for) -> str:
     height = y + 24
     uid = f"argmap-{argmap.thread}"
     out = [
-        f'<svg class="figure-svg argmap" viewBox="-2 -26 {width + 4} {height + 4}" role="img" '
-        f'aria-labelledby="{uid}-title {uid}-desc" xmlns="http://www.w3.org/2000/svg" '
-        f'style="max-width:{width + 4}px" font-size="{FONT_SIZE}">',
+        # role="group", not "img": an image's children are presentational, so the evidence links inside would be
+        # neither announced nor reachable by assistive technology. A group keeps its title as its name and its
+        # description, and exposes the box texts and the links (each named by its own <title>).
+        f'<svg class="figure-svg argmap" viewBox="-2 -26 {width + 4} {height + 4}" role="group" '
+        f'aria-labelledby="{uid}-title" aria-describedby="{uid}-desc" xmlns="http://www.w3.org/2000/svg" '
+        f'xmlns:xlink="http://www.w3.org/1999/xlink" style="max-width:{width + 4}px" font-size="{FONT_SIZE}">',
         f'<title id="{uid}-title">{_e(argmap.title)}</title>',
         f'<desc id="{uid}-desc">Claims on the left, the reasons given for them in the middle, the evidence on the '
         f"right; each evidence box links to the cited paragraph. A text version follows the figure.</desc>",
@@ -151,7 +154,15 @@ def argument_map_svg(argmap: ArgumentMap, url_for) -> str:
         group = f'<g id="{uid}-{_e(box.node.id)}">{rect}{texts}</g>'
         target = _evidence_target(box.node, url_for) if kind == "evidence" else None
         if target:
-            group = f'<a href="{_e(target)}" class="argmap__link"><title>{_e(strip_citations(box.node.text))}</title>{group}</a>'
+            # xlink:href, not href: Material's instant navigation makes every relative [href] absolute by assigning
+            # `el.href = el.href`, which throws on an SVG <a> (its href is a read-only SVGAnimatedString) and stops
+            # page changes. CSS [href] does not match the namespaced xlink:href, and browsers follow it the same.
+            # Named by its visible text (WCAG 2.5.3, label in name); the <title> then describes it and shows on hover.
+            # role="link" is what browsers give it anyway; tools that look for href alone (axe-core, Playwright's
+            # role queries) need it said.
+            name = box.node.label + (f" — {box.node.attribution}" if box.node.attribution else "")
+            group = (f'<a xlink:href="{_e(target)}" role="link" class="argmap__link" aria-label="{_e(name)}">'
+                     f'<title>{_e(strip_citations(box.node.text))}</title>{group}</a>')
         out.append(group)
     out.append("</svg>")
     return "".join(out)

@@ -14,11 +14,11 @@ from reportsite.sources.registry import REPO_ROOT
 COPY_IGNORE = shutil.ignore_patterns(".venv", "site", ".git", "__pycache__", ".pytest_cache", "*.egg-info")
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The site as `make build` makes it, with the repository URL set as the workflows set it."""
-    out = tmp_path_factory.mktemp("site")
-    env = {"SITE_REPO_URL": "https://github.com/example-org/example-repo", "SITE_EDIT_URI": "edit/main/docs/"}
+WORKFLOW_ENV = {"SITE_REPO_URL": "https://github.com/example-org/example-repo", "SITE_EDIT_URI": "edit/main/docs/"}
+
+
+def build_site_with(out: Path, env: dict[str, str]) -> Path:
+    """A strict build into ``out`` with ``env`` set as the workflows set it; fails the test on any problem."""
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
@@ -31,6 +31,12 @@ def built_site(tmp_path_factory) -> Path:
                 os.environ[k] = v
     assert problems == [], "\n".join(map(str, problems))
     return out
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The site as `make build` makes it, with the repository URL set as the workflows set it."""
+    return build_site_with(tmp_path_factory.mktemp("site"), WORKFLOW_ENV)
 
 
 @pytest.fixture

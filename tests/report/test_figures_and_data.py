@@ -42,11 +42,13 @@ def test_argument_map_svg_is_valid_accessible_and_links_evidence(tmp_path):
     argmap = report_data.load_argument_map(_write(tmp_path, "arguments/demo.yaml", ARGMAP))
     svg = figures.argument_map_svg(argmap, lambda key, n: f"../../sources/{key}/#p-{n}")
     root = ET.fromstring(svg)
-    assert root.get("role") == "img" and root.find(f"{SVG}title").text == "Argument map: demo"
+    assert root.get("role") == "group" and root.find(f"{SVG}title").text == "Argument map: demo"
+    assert root.get("aria-labelledby") == root.find(f"{SVG}title").get("id")
     assert root.find(f"{SVG}desc") is not None
     texts = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
     assert "合作增强联盟韧性" in texts and "Three effects" in texts
-    links = [a.get("href") for a in root.iter(f"{SVG}a")]
+    links = [a.get("{http://www.w3.org/1999/xlink}href") for a in root.iter(f"{SVG}a")]
+    assert all(a.get("href") is None for a in root.iter(f"{SVG}a"))  # Material's instant navigation throws on href
     assert links == ["../../sources/du-alliance/#p-6"]
     assert "<script" not in svg and "fill=\"#" not in svg  # colours come from the theme's CSS
 

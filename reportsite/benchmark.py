@@ -1,0 +1,309 @@
+"""`reportsite benchmark` (`make benchmark`): Lighthouse, mobile, on one page of each kind.
+
+A measurement, not a test: it builds the site (or takes a built one), serves it on 127.0.0.1 the way GitHub
+Pages serves it (gzip, or brotli with ``--compression br``; ``Cache-Control: max-age=600``; 404.html for a
+missing page), runs Lighthouse's default mobile configuration (simulated slow 4G, a mid-range phone) with
+Debian's Chromium on each page, and prints the four category scores and the bytes each page transferred. It
+exits non-zero when a page misses a target (see TARGETS) and says which audits cost points.
+
+Lighthouse is an npm package; it is installed, at a pinned version, into .cache/lighthouse the first time
+(needs node and npm, and the npm registry once). The JSON reports are kept in .cache/lighthouse/reports/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import http.server
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .sources.registry import REPO_ROOT
+
+# 12.2.3: the newest Lighthouse that runs on Node 20 (13 wants Node 22).
+LIGHTHOUSE_VERSION = "12.2.3"
+CACHE = REPO_ROOT / ".cache" / "lighthouse"
+PAGES = {
+    "home": "",
+    "thread": "threads/alliance-resilience/",
+    "synthesis": "synthesis/governance-models/",
+    "reader": "sources/du-alliance/",
+    "references": "references/",
+}
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+TARGETS = {"performance": 90, "accessibility": 100, "best-practices": 100, "seo": 100}
+THREAD_BYTES_TARGET = 150 * 1024  # transferred by the thread page, not counting the search index
+SEARCH_INDEX = "/search/search_index.json"
+CHROME_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"]
+_COMPRESSIBLE = {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".map", ".ico"}
+
+
+class BenchmarkError(Exception):
+    pass
+
+
+# --- serving like GitHub Pages ------------------------------------------------------------
+
+def _encode(data: bytes, encoding: str) -> bytes:
+    if encoding == "br":
+        import brotli  # a dependency of fonttools/WeasyPrint, pinned in requirements.txt
+
+        return brotli.compress(data, quality=11)
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def make_handler(root_of: Callable[[], Path], compression: str):
+    """A request handler serving the directory ``root_of()`` returns (known only after the build, which needs the
+    server's port), compressing text as GitHub Pages does; compressed bodies are cached."""
+    cache: dict[tuple[Path, str], bytes] = {}
+    lock = threading.Lock()
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as a CDN gives
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(root_of()), **kwargs)
+
+        def log_message(self, *args):
+            pass
+
+        def send_head(self):
+            root = root_of()
+            path = Path(self.translate_path(self.path))
+            status = 200
+            if path.is_dir():
+                if not self.path.split("?")[0].endswith("/"):
+                    self.send_response(301)
+                    self.send_header("Location", self.path.split("?")[0] + "/")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return None
+                path = path / "index.html"
+            if not path.is_file():
+                path, status = root / "404.html", 404
+            data = path.read_bytes()
+            encoding = None
+            accepted = self.headers.get("Accept-Encoding", "")
+            if path.suffix in _COMPRESSIBLE:
+                if compression == "br" and "br" in accepted:
+                    encoding = "br"
+                elif "gzip" in accepted:
+                    encoding = "gzip"
+            if encoding:
+                with lock:
+                    key = (path, encoding)
+                    if key not in cache:
+                        cache[key] = _encode(data, encoding)
+                    data = cache[key]
+            self.send_response(status)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "max-age=600")
+            self.send_header("Vary", "Accept-Encoding")
+            if encoding:
+                self.send_header("Content-Encoding", encoding)
+            self.end_headers()
+            return io.BytesIO(data)
+
+    return Handler
+
+
+@contextlib.contextmanager
+def serve(root: Path | None, compression: str):
+    """Yields (server, url), the server already bound and serving; with ``root`` None, call server.set_root(path)
+    before the first request (the site is built after the port is known, for SITE_URL)."""
+    holder: dict[str, Path] = {} if root is None else {"root": root}
+
+    class _Server(http.server.ThreadingHTTPServer):
+        daemon_threads = True
+
+        def set_root(self, path: Path) -> None:
+            holder["root"] = path
+
+    server = _Server(("127.0.0.1", 0), make_handler(lambda: holder["root"], compression))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server, f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# --- Lighthouse ---------------------------------------------------------------------------
+
+def chromium() -> str:
+    path = os.environ.get("CHROME_PATH") or os.environ.get("REPORTSITE_CHROMIUM") or next(
+        (found for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+         if (found := shutil.which(name))), None)
+    if not path:
+        raise BenchmarkError("no Chromium/Chrome found: install chromium or set REPORTSITE_CHROMIUM=/path/to/it")
+    return path
+
+
+def lighthouse_cli(version: str = LIGHTHOUSE_VERSION) -> Path:
+    """The pinned Lighthouse CLI, installed into .cache/lighthouse on first use."""
+    package = CACHE / "node_modules" / "lighthouse" / "package.json"
+    cli = CACHE / "node_modules" / "lighthouse" / "cli" / "index.js"
+    if package.exists() and json.loads(package.read_text(encoding="utf-8")).get("version") == version:
+        return cli
+    if not shutil.which("node") or not shutil.which("npm"):
+        raise BenchmarkError("Lighthouse needs Node.js ≥ 18.20 and npm (on Debian: apt-get install nodejs npm)")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    print(f"==> Installing lighthouse@{version} into {CACHE.relative_to(REPO_ROOT)} (once)", file=sys.stderr)
+    result = subprocess.run(["npm", "install", "--prefix", str(CACHE), "--no-audit", "--no-fund", "--save-exact",
+                             f"lighthouse@{version}"], capture_output=True, text=True)
+    if result.returncode != 0 or not cli.exists():
+        raise BenchmarkError(f"npm could not install lighthouse@{version}:\n{result.stderr[-2000:]}")
+    return cli
+
+
+def run_lighthouse(cli: Path, url: str, report: Path) -> dict:
+    env = {**os.environ, "CHROME_PATH": chromium()}
+    command = ["node", str(cli), url, "--quiet", "--output=json", f"--output-path={report}",
+               f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={' '.join(CHROME_FLAGS)}"]
+    result = subprocess.run(command, capture_output=True, text=True, env=env)
+    if result.returncode != 0 or not report.exists():
+        raise BenchmarkError(f"lighthouse failed on {url}:\n{(result.stderr or result.stdout)[-2000:]}")
+    return json.loads(report.read_text(encoding="utf-8"))
+
+
+# --- results ------------------------------------------------------------------------------
+
+@dataclass
+class PageResult:
+    name: str
+    url: str
+    scores: dict[str, int]
+    transferred: int  # bytes over the wire, every request
+    search_index: int  # of which the search index
+    requests: int
+    lost: dict[str, list[str]]  # category -> the audits that cost it points
+    metrics: dict[str, str]
+
+    @property
+    def without_index(self) -> int:
+        return self.transferred - self.search_index
+
+
+def summarise(name: str, url: str, lhr: dict) -> PageResult:
+    scores = {c: round((lhr["categories"][c]["score"] or 0) * 100) for c in CATEGORIES}
+    items = lhr["audits"]["network-requests"]["details"]["items"]
+    transferred = sum(int(i.get("transferSize") or 0) for i in items)
+    index = sum(int(i.get("transferSize") or 0) for i in items if SEARCH_INDEX in i.get("url", ""))
+    lost: dict[str, list[str]] = {}
+    for category in CATEGORIES:
+        for ref in lhr["categories"][category]["auditRefs"]:
+            audit = lhr["audits"][ref["id"]]
+            if ref.get("weight", 0) > 0 and audit.get("score") is not None and audit["score"] < 1:
+                value = f" ({audit['displayValue']})" if audit.get("displayValue") else ""
+                lost.setdefault(category, []).append(f"{audit['title']}{value}")
+    metrics = {key: lhr["audits"][key].get("displayValue", "")
+               for key in ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
+                           "cumulative-layout-shift", "speed-index") if key in lhr["audits"]}
+    return PageResult(name, url, scores, transferred, index, len(items), lost, metrics)
+
+
+def misses(results: list[PageResult]) -> list[str]:
+    found = []
+    for r in results:
+        for category, target in TARGETS.items():
+            if r.scores[category] < target:
+                found.append(f"{r.name}: {category} {r.scores[category]} < {target}")
+        if r.name == "thread" and r.without_index > THREAD_BYTES_TARGET:
+            found.append(f"thread: {r.without_index / 1024:.0f} KB transferred without the search index "
+                         f"> {THREAD_BYTES_TARGET // 1024} KB")
+    return found
+
+
+def table(results: list[PageResult], compression: str) -> str:
+    lines = [f"Lighthouse {LIGHTHOUSE_VERSION}, mobile (simulated slow 4G), served with {compression}:",
+             f"{'page':<11} {'perf':>4} {'a11y':>4} {'bp':>4} {'seo':>4} {'KB sent':>8} {'w/o index':>9} "
+             f"{'index':>6} {'req':>4}  LCP / TBT / CLS"]
+    for r in results:
+        s = r.scores
+        lines.append(f"{r.name:<11} {s['performance']:>4} {s['accessibility']:>4} {s['best-practices']:>4} "
+                     f"{s['seo']:>4} {r.transferred / 1024:>8.1f} {r.without_index / 1024:>9.1f} "
+                     f"{r.search_index / 1024:>6.1f} {r.requests:>4}  "
+                     f"{r.metrics.get('largest-contentful-paint', '')} / {r.metrics.get('total-blocking-time', '')} / "
+                     f"{r.metrics.get('cumulative-layout-shift', '')}")
+    lines.append(f"targets: performance ≥ {TARGETS['performance']}, accessibility, best practices and SEO "
+                 f"{TARGETS['seo']}; thread page ≤ {THREAD_BYTES_TARGET // 1024} KB without the search index")
+    for r in results:
+        for category, audits in r.lost.items():
+            lines.append(f"  {r.name} {category}: " + "; ".join(audits))
+    return "\n".join(lines)
+
+
+def benchmark(site_dir: Path | None, compression: str = "gzip", pages: dict[str, str] = PAGES) -> list[PageResult]:
+    cli = lighthouse_cli()
+    reports = CACHE / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as stack:
+        server, url = stack.enter_context(serve(site_dir, compression))
+        if site_dir is None:
+            from .checks import site
+
+            # Built as production builds it: SITE_URL set (here to the local address) enables the sitemap,
+            # canonical links and instant navigation.
+            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="reportsite-benchmark-")))
+            print(f"==> Building the site with SITE_URL={url}", file=sys.stderr)
+            old = os.environ.get("SITE_URL")
+            os.environ["SITE_URL"] = url
+            try:
+                problems = site.build(tmp)
+            finally:
+                if old is None:
+                    os.environ.pop("SITE_URL", None)
+                else:
+                    os.environ["SITE_URL"] = old
+            if problems:
+                raise BenchmarkError("the site does not build:\n" + "\n".join(map(str, problems)))
+            server.set_root(tmp)
+        results = []
+        for name, path in pages.items():
+            print(f"==> Lighthouse: {name} ({url}{path})", file=sys.stderr)
+            lhr = run_lighthouse(cli, url + path, reports / f"{name}.json")
+            results.append(summarise(name, url + path, lhr))
+    return results
+
+
+def main(args: argparse.Namespace) -> int:
+    site_dir = Path(args.site_dir).resolve() if args.site_dir else None
+    if site_dir is not None and not (site_dir / "index.html").exists():
+        print(f"error: {site_dir} holds no built site (no index.html)", file=sys.stderr)
+        return 2
+    try:
+        results = benchmark(site_dir, args.compression)
+    except BenchmarkError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(table(results, args.compression))
+    if args.json:
+        Path(args.json).write_text(json.dumps([r.__dict__ | {"without_index": r.without_index} for r in results],
+                                              indent=2), encoding="utf-8")
+    missed = misses(results)
+    if missed:
+        print("missed targets:\n  " + "\n  ".join(missed))
+        return 1
+    print("every target met")
+    return 0
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--site-dir", help="benchmark this already built site instead of building one "
+                        "(build it with SITE_URL set, as production is)")
+    parser.add_argument("--compression", choices=["gzip", "br"], default="gzip",
+                        help="what the server compresses with (GitHub Pages: gzip; default)")
+    parser.add_argument("--json", help="also write the figures to this JSON file")
