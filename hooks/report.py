@@ -5,6 +5,7 @@ inside generated tables and figures are rendered like any other citation.
 """
 
 import logging
+import os
 
 import jieba
 from mkdocs.exceptions import PluginError
@@ -43,7 +44,9 @@ _search_index = None
 
 def on_pre_build(config):
     global _search_index
-    _search_index = search_index.builder_from_mkdocs_config(config)
+    # The PDF edition builds the site only to print it: it needs no search index.
+    wanted = not os.environ.get(search_index.SKIP_ENV)
+    _search_index = search_index.builder_from_mkdocs_config(config) if wanted else None
 
 
 # Before Material's search plugin (priority 0), which strips the data-search-* attributes from the page.

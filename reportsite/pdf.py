@@ -492,7 +492,13 @@ def build(output: Path = OUTPUT, site_dir: Path | None = None) -> list[Problem]:
     with tempfile.TemporaryDirectory(prefix="reportsite-pdf-") as tmp:
         if site_dir is None:
             site_dir = Path(tmp) / "site"
-            problems = site_check.build(site_dir)
+            from .search import SKIP_ENV
+
+            os.environ[SKIP_ENV] = "1"  # a printed report has no search box
+            try:
+                problems = site_check.build(site_dir)
+            finally:
+                os.environ.pop(SKIP_ENV, None)
             if problems:
                 return problems
         html = assemble(site_dir, v, site_url)

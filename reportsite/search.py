@@ -59,6 +59,9 @@ linearly with the site's text.
 
 from __future__ import annotations
 
+# Set by builds that publish no search (the PDF edition) to skip writing the index.
+SKIP_ENV = "REPORTSITE_NO_SEARCH_INDEX"
+
 import functools
 import html
 import json
