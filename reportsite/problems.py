@@ -33,6 +33,12 @@ class Problem:
         return f"::error file={self.path},line={self.line},col={self.column}::{message}"
 
 
+def byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    """Line and column (1-based) of byte ``offset`` in ``data``, e.g. where a UTF-8 decode failed."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, offset - line_start + 1
+
+
 def display_path(path: Path | str) -> str:
     path = Path(path)
     try:

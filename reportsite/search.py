@@ -92,7 +92,8 @@ _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # ---- Chinese segmentation --------------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=4)
-def _tokenizer(user_dict: str):
+def tokenizer(user_dict: str = str(DEFAULT_USER_DICT)):
+    """jieba with the site's user dictionary: one set-up for the search index and the translation check."""
     import logging
 
     import jieba
@@ -107,7 +108,7 @@ def _tokenizer(user_dict: str):
 
 def jieba_cut(run: str, user_dict: Path | str = DEFAULT_USER_DICT) -> list[str]:
     """Index-time segmentation of one Han run: jieba, dictionary mode, with the site's user dictionary."""
-    return [t for t in _tokenizer(str(user_dict)).cut(run, HMM=False) if t.strip()]
+    return [t for t in tokenizer(str(user_dict)).cut(run, HMM=False) if t.strip()]
 
 
 def segment_chinese(text: str, user_dict: Path | str = DEFAULT_USER_DICT) -> str:

@@ -16,16 +16,15 @@ references ``[^id]``, page starts ``⟦page:n⟧``, gaps ``⟦gap⟧`` and super
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
-from .problems import Problem
+from . import search
+from .problems import Problem, byte_position
 from .sources.model import GAP, MARKUP_RE, Document, Heading, Paragraph, Table, plain_text
 from .sources.registry import REPO_ROOT
 
@@ -147,12 +146,11 @@ def load(key: str, directory: Path = TRANSLATIONS_DIR) -> Translation | None:
     path = path_for(key, directory)
     if not path.exists():
         return None
+    raw = path.read_bytes()
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        data = path.read_bytes()
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise TranslationError(path, line, "file is not valid UTF-8; save it as UTF-8") from exc
+        raise TranslationError(path, byte_position(raw, exc.start)[0], "file is not valid UTF-8; save it as UTF-8") from exc
     try:
         data = yaml.load(text, Loader=_KeyLineLoader) or {}
     except yaml.MarkedYAMLError as exc:
@@ -233,18 +231,6 @@ def glossary_renderings(path: Path | None = None) -> list[GlossaryRendering]:
     return renderings
 
 
-@lru_cache(maxsize=1)
-def _segmenter():
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)  # no banner on every run
-    user_dict = REPO_ROOT / "data" / "search" / "jieba_user_dict.txt"
-    tokenizer = jieba.Tokenizer()
-    if user_dict.exists():
-        tokenizer.load_userdict(str(user_dict))
-    return tokenizer
-
-
 def contains_term(chinese: str, form: str) -> bool:
     """Whether ``form`` occurs in ``chinese`` as a word (or run of words), by jieba's segmentation.
 
@@ -255,7 +241,8 @@ def contains_term(chinese: str, form: str) -> bool:
     if not _CJK.search(form):
         return True
     starts, ends, pos = set(), set(), 0
-    for token in _segmenter().cut(chinese):
+    # The same jieba set-up (user dictionary, dictionary mode) that segments the search index.
+    for token in search.tokenizer().cut(chinese, HMM=False):
         starts.add(pos)
         pos += len(token)
         ends.add(pos)

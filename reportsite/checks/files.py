@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from ..problems import Problem
+from ..problems import Problem, byte_position
 from ..sources.registry import REPO_ROOT
 
 _TEXT_GLOBS = ("docs/**/*.md", "docs/**/*.css", "docs/**/*.js", "data/**/*.yaml", "bib/*.bib", "mkdocs.yml",
@@ -23,10 +23,16 @@ def decode(path: Path) -> tuple[str | None, Problem | None]:
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, col = byte_position(data, exc.start)
         return None, Problem.at(path, line, col, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at byte offset "
                                 f"{exc.start}); save the file as UTF-8 (the site's text files are all UTF-8)")
+
+
+def _front_matter_end(lines: list[str]) -> int | None:
+    """Index of the line closing the front matter; None when there is none (or it never closes)."""
+    if not lines or lines[0].rstrip() != "---":
+        return None
+    return next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
 
 
 def front_matter_problem(path: Path, text: str) -> Problem | None:
@@ -34,7 +40,7 @@ def front_matter_problem(path: Path, text: str) -> Problem | None:
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         return None
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    end = _front_matter_end(lines)
     if end is None:
         return Problem.at(path, 1, 1, "front matter starts with --- but never ends; close it with a line '---'")
     try:
@@ -53,9 +59,7 @@ def front_matter_problem(path: Path, text: str) -> Problem | None:
 def front_matter_lines(text: str) -> int:
     """How many lines precede what MkDocs hands plugins: the front matter and the blank lines after it."""
     lines = text.split("\n")
-    if not lines or lines[0].rstrip() != "---":
-        return 0
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    end = _front_matter_end(lines)
     if end is None:
         return 0
     start = end + 1

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import bibliography
-from ..problems import Problem
+from ..problems import Problem, byte_position
 from .model import Document, LayoutError
 from .registry import BIB_DIR, LAYOUTS, RAW_DIR, SourceSpec, detect_layout
 
@@ -78,8 +78,7 @@ def add_source(file: Path, key: str, layout: str | None = None, bib_dir: Path = 
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, col = byte_position(data, exc.start)
         raise fail(file, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); convert the file to UTF-8 first, "
                          "e.g. `iconv -f GB18030 -t UTF-8`", line, col) from exc
     layout = layout or detect_layout(text)

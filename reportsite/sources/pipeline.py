@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from .. import bibliography, translations
-from ..problems import Problem
+from ..problems import Problem, byte_position
 from .model import Document, LayoutError
 from .registry import RAW_DIR, REPO_ROOT, SOURCES, SourceSpec, specs_from  # noqa: F401 (SOURCES re-exported)
 from .render import language_tag, render_index, render_page
@@ -41,8 +41,7 @@ def read_raw(spec: SourceSpec, raw_dir: Path = RAW_DIR) -> tuple[str, str]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, col = byte_position(data, exc.start)
         raise SourceError(Problem.at(path, line, col, f"raw source is not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
                                      "sources must be imported byte-for-byte as UTF-8 text")) from exc
     return text, hashlib.sha256(data).hexdigest()
