@@ -174,7 +174,14 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
 def cmd_benchmark(args: argparse.Namespace) -> int:
     from . import benchmark
+
     return benchmark.main(args)
+
+
+def cmd_linkcheck(args: argparse.Namespace) -> int:
+    from . import linkcheck
+
+    return linkcheck.main()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -186,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--only", action="append", choices=list(CHECKS), help="run only this check (repeatable)")
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("linkcheck", help="check every external URL with lychee (needs the network)")
-    p.set_defaults(func=lambda args: __import__("reportsite.linkcheck", fromlist=["main"]).main())
+    p.set_defaults(func=cmd_linkcheck)
     p = sub.add_parser("add-source", help="add a document: copy it into bib/raw/, scaffold its bibliography "
                        "entry and generate its reader page")
     p.add_argument("file", help="the document: UTF-8 plain text, Markdown or HTML")
@@ -207,7 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_pdf)
     p = sub.add_parser("benchmark", help="Lighthouse (mobile) on one page of each kind, the site served as GitHub "
                        "Pages serves it: scores and bytes transferred (installs Lighthouse into .cache/ once)")
-    __import__("reportsite.benchmark", fromlist=["add_arguments"]).add_arguments(p)
+    from . import benchmark  # its options only; the module imports nothing heavy
+
+    benchmark.add_arguments(p)
     p.set_defaults(func=cmd_benchmark)
     args = parser.parse_args(argv)
     return args.func(args)
