@@ -8,6 +8,7 @@ import logging
 import os
 
 import jieba
+from bs4 import BeautifulSoup
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
@@ -32,10 +33,12 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
+    soup = BeautifulSoup(html, "html.parser")
+    pages.abbreviations_at_first_use(soup)
     # Reader pages are already tagged block by block; elsewhere Chinese terms sit inside English prose.
-    if page.file.src_uri.startswith("sources/") and page.file.src_uri != "sources/index.md":
-        return html
-    return chinese.mark_chinese_in_html(html)
+    if not (page.file.src_uri.startswith("sources/") and page.file.src_uri != "sources/index.md"):
+        chinese.mark_chinese(soup, soup)
+    return str(soup)
 
 
 # ---- Search (thin adapter over reportsite.search) --------------------------------------------------

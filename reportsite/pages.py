@@ -13,7 +13,8 @@ the data render like citations written on the page:
     <!-- glossary -->                 glossary table (data/glossary.yaml)
     <!-- cite-this-page -->           suggested citation and BibTeX for the page
 
-Every page also gets the glossary's abbreviations (shown on hover).
+Every page also gets the glossary's abbreviations (shown on hover), marked at their first use only
+(see abbreviations_at_first_use).
 """
 
 from __future__ import annotations
@@ -190,3 +191,19 @@ def fill_placeholders(markdown: str, page_src: str, title: str = "", site_url: s
     if abbreviations:
         markdown += "\n\n" + "\n".join(f"*[{abbr}]: {expansion}" for abbr, expansion in abbreviations) + "\n"
     return markdown
+
+
+def abbreviations_at_first_use(soup) -> None:
+    """Keep an abbreviation's ``<abbr title>`` at its first use only, as print does: Markdown's abbr
+    extension marks every occurrence (590 on one thread page, each a hover target and DOM node). On
+    reader pages the unit is the paragraph (``.src-para``), because readers arrive at a cited
+    paragraph, not at the top of the page; elsewhere it is the page."""
+    units = soup.select(".src-para") or [soup]
+    for unit in units:
+        seen: set[tuple[str, str]] = set()
+        for abbr in unit.find_all("abbr"):
+            key = (abbr.get_text(), abbr.get("title", ""))
+            if key in seen:
+                abbr.unwrap()
+            else:
+                seen.add(key)

@@ -225,11 +225,9 @@ def _details_to_div(soup: BeautifulSoup, details: Tag) -> None:
 
 
 def _clean(soup: BeautifulSoup, article: Tag) -> None:
-    """What is chrome on paper: permalinks, previews, edit buttons, comments, "Cite this page"."""
-    for tag in article.select("a.headerlink, .cite__preview, .md-content__button, .md-source-file, .src-lang"):
+    """What is chrome on paper: permalinks, edit buttons, comments, "Cite this page"."""
+    for tag in article.select("a.headerlink, .md-content__button, .md-source-file, .src-lang"):
         tag.decompose()
-    for tag in article.find_all(attrs={"aria-describedby": True}):
-        del tag["aria-describedby"]
     for comment in article.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
     _drop_section(article, "cite-this-page")

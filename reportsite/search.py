@@ -55,6 +55,12 @@ result for a multi-word query.
 
 Size: the text is written once (no preview copies), as UTF-8, without markup; the index grows
 linearly with the site's text.
+
+Loading: nothing of the index is downloaded until a reader opens search. Material's bundle fetches
+``search/search_index.json`` on every page load, so that file is a stub (the configuration, no
+documents); the documents are in ``search/sections.json``, which ``search-worker.js`` fetches and
+indexes off the main thread once ``search-bridge.js`` starts it: when the search field gets focus,
+the search button is pointed at or tapped, or the page opens with a shared query (``?q=``).
 """
 
 from __future__ import annotations
@@ -75,6 +81,10 @@ from reportsite.sources.registry import REPO_ROOT
 DEFAULT_USER_DICT = REPO_ROOT / "data" / "search" / "jieba_user_dict.txt"
 ENGINE = "reportsite"
 ENGINE_VERSION = 1
+# Material's bundle fetches search/search_index.json on every page load and parses it on the main thread.
+# That file is only a stub; the sections are in this file, which search-worker.js fetches itself, off the
+# main thread, the first time a reader opens search (search-bridge.js).
+SECTIONS_FILE = "sections.json"
 
 # Han characters; search-engine.js uses the same ranges.
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -242,7 +252,7 @@ def _prepare(value: str, user_dict) -> str:
 
 
 class IndexBuilder:
-    """Collects the sections of every page of one build and writes ``search/search_index.json``."""
+    """Collects the sections of every page of one build and writes ``search/sections.json``."""
 
     def __init__(self, config: dict | None = None, user_dict: Path | str = DEFAULT_USER_DICT):
         self.config = dict(config or {})
@@ -264,16 +274,27 @@ class IndexBuilder:
         self.entries[url] = entries
 
     def index(self) -> dict:
+        """The whole index: Material's ``{"config", "docs"}`` shape."""
         config = {**self.config, "engine": ENGINE, "version": ENGINE_VERSION}
         return {"config": config, "docs": [entry for entries in self.entries.values() for entry in entries]}
 
     def dumps(self) -> str:
         return json.dumps(self.index(), ensure_ascii=False, separators=(",", ":"))
 
+    def stub(self) -> dict:
+        """What Material fetches on every page load (``search_index.json``): the configuration and no
+        documents, with the name of the file that holds them (``sections``, beside it)."""
+        return {"config": {**self.index()["config"], "sections": SECTIONS_FILE}, "docs": []}
+
     def write(self, site_dir: Path | str) -> Path:
-        path = Path(site_dir) / "search" / "search_index.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """Write ``search/sections.json`` (the index) and ``search/search_index.json`` (its stub); returns
+        the index's path."""
+        folder = Path(site_dir) / "search"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / SECTIONS_FILE
         path.write_text(self.dumps(), encoding="utf-8")
+        (folder / "search_index.json").write_text(json.dumps(self.stub(), ensure_ascii=False, separators=(",", ":")),
+                                                  encoding="utf-8")
         return path
 
 

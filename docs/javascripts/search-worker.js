@@ -5,10 +5,12 @@
  * lunr.min.js), the version Material for MkDocs bundles. To upgrade: npm pack lunr@<version>, copy
  * lunr.min.js to vendor/lunr-<version>.min.js and change the name below.
  *
- * The lunr index is built here, once per visit (instant navigation keeps the worker), when Material sends
- * the index (SETUP) and before READY, off the page's main thread: 0.5-1 s in headless Chromium on a busy
- * two-core machine for the site's ~160 sections (1.1 MB), somewhat less than Material's own lunr setup
- * takes for the same index. */
+ * search-bridge.js starts this worker only when a reader wants search, with Material's SETUP message and
+ * the URL of the sections (search/sections.json). The worker fetches them and builds the lunr index, once
+ * per visit (instant navigation keeps the worker), off the page's main thread, before READY: 0.5-1 s in
+ * headless Chromium on a busy two-core machine for the site's ~160 sections (1.1 MB), somewhat less than
+ * Material's own lunr setup takes for the same index. A failure is thrown as an error event, on which
+ * the bridge falls back to Material's own worker. */
 importScripts("vendor/lunr-2.3.9.min.js", "search-engine.js");
 
 var index = null;
@@ -29,9 +31,20 @@ function answer() {
 addEventListener("message", function (ev) {
   var message = ev.data || {};
   if (message.type === 0) {
-    index = self.ReportSearch.create({ docs: message.data.docs, options: message.data.options });
-    index.build();
-    postMessage({ type: 1 });
+    var options = message.data.options;
+    var docs = message.data.sections
+      ? fetch(message.data.sections).then(function (response) {
+          if (!response.ok) throw new Error(response.status + " " + response.url);
+          return response.json();
+        }).then(function (data) { return data.docs; })
+      : Promise.resolve(message.data.docs);
+    docs.then(function (docs) {
+      index = self.ReportSearch.create({ docs: docs, options: options });
+      index.build();
+      postMessage({ type: 1 });
+    }).catch(function (err) {
+      setTimeout(function () { throw err; });   // an error event on the Worker object in the page
+    });
   } else if (message.type === 2) {
     if (pending === null) setTimeout(answer, 0);
     pending = String(message.data || "");

@@ -41,7 +41,7 @@ from pybtex.database import Person
 
 from .. import bibliography
 from ..sources.registry import SOURCES
-from . import passages
+from . import passages, previews
 from ..checks.files import front_matter_lines
 from .styles import STYLE_FOR_LANGUAGE, csl_path
 from .syntax import Citation, CitationBlock, find_citation_blocks
@@ -69,25 +69,15 @@ _FOOTNOTE_MARKERS = re.compile(r"(?:\s*\[\^[^\]]+\])+\s*$")
 LABELS = {
     "en": {"page": "p.\u00a0{n}", "pages": "pp.\u00a0{a}–{b}", "open": "(", "close": ")", "sep": "; ",
            "references": "References", "reader": "reader page", "bibtex": "BibTeX", "para": "¶{n}",
-           "paras": "¶{a}–{b}", "preview": "Preview of the cited passage",
+           "paras": "¶{a}–{b}",
            "untitled": "Title not established:", "cited_as": "Cited on this site as “{name}”.",
            # Several locators of one kind in one group: "¶¶28, 31, 35", "pp.\u00a068, 70–71".
            "para_group": "¶¶{list}", "page_group": "pp.\u00a0{list}", "group_sep": ", ", "range": "{a}–{b}"},
     "zh": {"page": "第{n}页", "pages": "第{a}–{b}页", "open": "（", "close": "）", "sep": "；",
            "references": "参考文献", "reader": "原文", "bibtex": "BibTeX", "para": "¶{n}",
-           "paras": "¶{a}–{b}", "preview": "引文预览", "untitled": "题名待考：", "cited_as": "",
+           "paras": "¶{a}–{b}", "untitled": "题名待考：", "cited_as": "",
            "para_group": "¶¶{list}", "page_group": "第{list}页", "group_sep": "、", "range": "{a}–{b}"},
 }
-
-
-def _shorten(text: str, limit: int, at_word: bool = False) -> str:
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    if at_word and " " in cut:
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:") + "…"
 
 
 def inert(text: str) -> str:
@@ -128,7 +118,6 @@ class CitationsPlugin(BibTexPlugin):
     def __init__(self):
         super().__init__()
         self._registries: dict[str, PandocRegistry] = {}
-        self._preview_counter = 0
 
     # -- configuration ----------------------------------------------------
     def on_config(self, config):
@@ -164,7 +153,6 @@ class CitationsPlugin(BibTexPlugin):
 
     # -- pages --------------------------------------------------------------
     def on_page_markdown(self, markdown, page, config, files):
-        self._preview_counter = 0
         lang = "zh" if str(page.meta.get("lang", "en")).startswith("zh") else "en"
         registry = self._registry(lang)
         blocks = find_citation_blocks(markdown)
@@ -289,42 +277,24 @@ class CitationsPlugin(BibTexPlugin):
 
     def _locator(self, url: str | None, label: str, index, paragraphs: list[int], labels,
                  name: str | None = None) -> str:
-        """A locator link with the preview of the passage it points to (shown on hover and focus).
+        """A locator link to its paragraph or page, naming the paragraphs its preview shows
+        (``data-passages``; the text is in the source's preview store, see previews.py).
 
         `name`, when the visible label is a bare number of a group ("31" in "¶¶28, 31"), is the
         link's accessible name in full ("¶31"); it contains the visible text (WCAG 2.5.3).
         """
-        preview_id, preview = self._preview(index, paragraphs, labels) if index else ("", "")
-        described = f' aria-describedby="{preview_id}"' if preview_id else ""
+        shown = [n for n in paragraphs if index and n in index.paragraphs]
+        passages_attr = f' data-passages="{" ".join(map(str, shown))}"' if shown else ""
         named = f' aria-label="{html.escape(name)}"' if name and name != label else ""
         if url is None:
-            link = f'<span class="cite__loc">{label}</span>'
+            link = f'<span class="cite__loc"{passages_attr}>{label}</span>'
         else:
-            link = f'<a class="cite__loc" href="{html.escape(url)}"{named}{described}>{label}</a>'
-        return f'<span class="cite__ref">{link}{preview}</span>'
+            link = f'<a class="cite__loc" href="{html.escape(url)}"{named}{passages_attr}>{label}</a>'
+        return f'<span class="cite__ref">{link}</span>'
 
-    def _preview(self, index, numbers: list[int], labels) -> tuple[str, str]:
-        chunks = []
-        for n in numbers:
-            passage = index.paragraphs.get(n)
-            if passage is None:
-                continue
-            # One line: a preview inside a Markdown table cell must not end the row.
-            text = _shorten(passage.text, self.config.preview_chars)
-            chunk = f'<span class="cite__preview-label">¶{n}</span>'
-            if passage.en:
-                # English first, so a reader without Chinese can judge the claim; the original follows.
-                english = _shorten(passage.en, self.config.preview_chars * 2, at_word=True)
-                chunk += (f'<span class="cite__preview-lang">English (site translation)</span>'
-                          f'<span class="cite__preview-en" lang="en">{inert(english)}</span>'
-                          f'<span class="cite__preview-lang" lang="zh-Hans">中文原文</span>')
-            chunks.append(chunk + f'<span lang="{index.lang}">{inert(text)}</span>')
-        if not chunks:
-            return "", ""
-        self._preview_counter += 1
-        preview_id = f"cite-preview-{self._preview_counter}"
-        return preview_id, (f'<span class="cite__preview" id="{preview_id}" role="tooltip" '
-                            f'aria-label="{labels["preview"]}" data-search-exclude>{"".join(chunks)}</span>')
+    # -- after the build ------------------------------------------------------
+    def on_post_build(self, config):
+        previews.write_stores(passages.load_all(), config["site_dir"], self.config.preview_chars)
 
     def _reference_line(self, key: str, registry, page, files, lang: str, with_bibtex_link: bool) -> str:
         labels = LABELS[lang]

@@ -76,7 +76,7 @@ def test_four_character_chinese_term_is_searched_whole(page, site_url):
 
 def test_multi_word_query_with_words_on_different_pages_returns_results(page, site_url, built_site):
     # Vestager is named only in Du and Li; DIANA only in Dai and Dai and the pages that cite them.
-    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    index = json.loads((built_site / "search" / "sections.json").read_text(encoding="utf-8"))
     texts = {}
     for doc in index["docs"]:
         key = doc["location"].split("#")[0]
@@ -101,14 +101,14 @@ def test_snippets_show_the_match_and_no_citation_preview(page, site_url):
 
 
 def test_browser_segments_chinese_queries_as_the_index_was_segmented(page, site_url, built_site):
-    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    index = json.loads((built_site / "search" / "sections.json").read_text(encoding="utf-8"))
     terms = sorted({q["query"] for q in EVALUATION if re.fullmatch(r"[\u4e00-\u9fff]+", q["query"])}
                    | {line.split()[0] for line in (REPO_ROOT / "data/search/jieba_user_dict.txt")
                       .read_text(encoding="utf-8").splitlines() if line.strip()})
     page.goto(site_url + "/", wait_until="networkidle")
     page.add_script_tag(url=site_url + "/javascripts/search-engine.js")
     segmented = page.evaluate("""async terms => {
-        const data = await (await fetch("search/search_index.json")).json();
+        const data = await (await fetch("search/sections.json")).json();
         const index = ReportSearch.create(data);
         return Object.fromEntries(terms.map(t => [t, index.segment(t)]));
     }""", terms)
@@ -118,3 +118,26 @@ def test_browser_segments_chinese_queries_as_the_index_was_segmented(page, site_
         in_index = any(term in d["text"].replace(" ", "") for d in index["docs"])
         if in_index:
             assert segmented[term] == search.jieba_cut(term), term
+
+
+def test_the_index_is_fetched_only_when_a_reader_opens_search(page, site_url, built_site):
+    """Material fetches search_index.json on every page; it is a stub. The sections come when search opens."""
+    requested = []
+    page.on("request", lambda request: requested.append(urlsplit(request.url).path))
+    page.goto(site_url + "/threads/alliance-resilience/", wait_until="networkidle")
+    assert "/search/search_index.json" in requested
+    assert (built_site / "search" / "search_index.json").stat().st_size < 2_000
+    assert not [p for p in requested if p.endswith(("/sections.json", "/search-worker.js", ".min.js")) and "lunr" in p
+                or p.endswith("/sections.json")]
+    page.click(INPUT)
+    page.keyboard.type("TTC")
+    assert _results(page, site_url, "TTC")
+    assert "/search/sections.json" in requested
+    assert requested.count("/search/sections.json") == 1
+
+
+def test_a_shared_search_link_opens_with_results(page, site_url):
+    """search.share: a link with ?q= opens search at once, before any focus or key press."""
+    page.goto(site_url + "/?q=DIANA", wait_until="networkidle")
+    pages = _results(page, site_url, "DIANA")
+    assert {"sources/dai-defence/", "threads/defence-cooperation/"} & set(pages[:TOP])

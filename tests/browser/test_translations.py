@@ -1,6 +1,7 @@
 """The English translation in the browser: the 中文 / English / both control, and previews in English."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -52,10 +53,10 @@ def test_without_javascript_both_languages_show(browser, site_url):
 
 def test_citation_preview_shows_english_first(page, site_url):
     page.goto(site_url + "/threads/roadmap-goals/", wait_until="networkidle")
-    ref = page.locator(".cite__ref").filter(has=page.locator(".cite__preview-en")).first
+    ref = page.locator(".cite__ref").filter(has=page.locator(".cite__loc[data-passages]")).first
     ref.locator(".cite__loc").focus()
     preview = ref.locator(".cite__preview")
-    assert preview.is_visible()
+    expect(preview).to_be_visible()
     text = preview.inner_text()
     assert text.index("English") < text.index("中文原文")
     assert preview.locator(".cite__preview-en").get_attribute("lang") == "en"

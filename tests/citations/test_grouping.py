@@ -2,7 +2,9 @@
 "Du and Li 2024, ¶¶28, 31, 35" instead of "Du and Li 2024, ¶28; Du and Li 2024, ¶31; …".
 
 The author–date is written (and linked to the reference) once per group; every locator
-keeps its own link to its paragraph or page and its own preview."""
+keeps its own link to its paragraph or page and names the paragraphs its own preview shows."""
+
+import json
 
 import subprocess
 import sys
@@ -73,10 +75,7 @@ def _brackets(site: Path, page: str) -> list:
 
 
 def _text(tag) -> str:
-    """The bracket as read, without the hidden preview text."""
-    tag = BeautifulSoup(str(tag), "html.parser")
-    for preview in tag.select(".cite__preview"):
-        preview.decompose()
+    """The bracket as read."""
     return tag.get_text()
 
 
@@ -101,18 +100,20 @@ def test_one_work_several_paragraphs_names_the_author_once(en):
     assert [a["aria-label"] for a in locators] == ["¶28", "¶31", "¶35"]  # contains the visible text
 
 
-def test_each_locator_keeps_its_own_preview_markup(en):
+def test_each_locator_names_the_paragraphs_of_its_own_preview(en, site):
     refs = en[0].select(".cite__ref")
     assert len(refs) == 3
     for ref, n in zip(refs, (28, 31, 35)):
         children = [c for c in ref.children if getattr(c, "name", None)]
-        assert [c.name for c in children] == ["a", "span"]
-        link, preview = children
-        assert "cite__loc" in link["class"] and "cite__preview" in preview["class"]
-        assert link["aria-describedby"] == preview["id"]
-        assert preview.select_one(".cite__preview-label").get_text() == f"¶{n}"
-        assert preview.has_attr("data-search-exclude") and preview["role"] == "tooltip"
-    assert len({ref.select_one(".cite__preview")["id"] for ref in refs}) == 3
+        assert [c.name for c in children] == ["a"]  # no preview text in the page
+        assert children[0]["data-passages"] == str(n)
+    # A page locator previews the cited paragraph on that page, else the page's first paragraph.
+    mixed = en[2].select("a.cite__loc")
+    assert [a["data-passages"] for a in mixed] == ["4", "8", "8"]
+    # The text is in the source's preview store, written once per source.
+    store = json.loads((site / "previews" / "du-alliance.json").read_text(encoding="utf-8"))
+    assert store["key"] == "du-alliance" and store["lang"] == "zh-Hans"
+    assert {"28", "31", "35", "4", "8"} <= set(store["paragraphs"])
 
 
 def test_fewer_links_per_bracket_than_one_author_date_per_locator(en):

@@ -1,5 +1,6 @@
 """The English report as built: page structure, figures, glossary abbreviations, citations resolve."""
 
+import html
 import re
 from pathlib import Path
 
@@ -91,18 +92,22 @@ def test_every_locator_link_resolves_to_an_existing_anchor(built_site):
 
 
 def test_previews_contain_the_cited_paragraph_text(built_site):
+    """A locator's preview (built in the browser from previews/<key>.json) shows the paragraph it links to."""
     import json
 
     soup = _soup(built_site / "threads" / "governance-paths" / "index.html")
+    stores = {}
     checked = 0
-    for ref in soup.select(".cite__ref"):
-        link, preview = ref.select_one("a.cite__loc"), ref.select_one(".cite__preview")
-        if not (link and preview and "#p-" in link["href"]):
+    for link in soup.select(".cite__ref a.cite__loc[data-passages]"):
+        if "#p-" not in link["href"]:
             continue
-        key = link["href"].split("/sources/")[1].split("/")[0]
-        n = int(link["href"].split("#p-")[1])
+        key = link.find_parent(attrs={"data-cite": True})["data-cite"]
+        n = int(link["href"].split("#p-")[1].split("?")[0])
+        assert link["data-passages"].split()[0] == str(n)
+        if key not in stores:
+            stores[key] = json.loads((built_site / "previews" / f"{key}.json").read_text(encoding="utf-8"))
         text = json.loads((REPO_ROOT / "data" / "sources" / f"{key}.json").read_text())["paragraphs"][n - 1]["text"]
-        shown = preview.select("span[lang=zh-Hans]:not(.cite__preview-lang)")[0].get_text().rstrip("…")
+        shown = html.unescape(stores[key]["paragraphs"][str(n)]["zh"]).rstrip("…")
         assert " ".join(text.split()).startswith(shown[:80])
         checked += 1
     assert checked > 20

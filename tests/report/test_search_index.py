@@ -20,7 +20,7 @@ HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 @pytest.fixture(scope="module")
 def index_file(built_site):
-    return built_site / "search" / "search_index.json"
+    return built_site / "search" / "sections.json"
 
 
 @pytest.fixture(scope="module")
@@ -80,14 +80,22 @@ def test_index_holds_no_citation_preview_text(index, built_site):
     assert "cite__preview" not in raw
     # Labels only the previews carry.
     assert "中文原文" not in raw and "English (site translation)" not in raw
-    # A preview's text is a paragraph of a source: on a thread page it must not be indexed. Take a
-    # preview's English (a long, distinctive string) and check it appears only in its reader page.
+    # A preview's text is a paragraph of a source, fetched from the source's preview store when a reader
+    # points at a citation: it must not be indexed as the thread page's text.
     html = (built_site / "threads" / "alliance-resilience" / "index.html").read_text(encoding="utf-8")
-    previews = re.findall(r'<span class="cite__preview-en" lang="en">([^<]{80,200})', html)
-    assert previews, "no citation previews on the thread page"
+    cited = set(re.findall(r'data-passages="(\d+)', html))
+    store = json.loads((built_site / "previews" / "du-alliance.json").read_text(encoding="utf-8"))["paragraphs"]
+    samples = [re.sub(r"<[^>]+>", "", store[n]["en"]) for n in sorted(cited) if n in store][:20]
+    assert samples, "no cited paragraph of Du and Li on the thread page"
     thread_text = " ".join(d["text"] for d in index["docs"] if d["location"].startswith("threads/"))
-    for sample in previews[:20]:
+    for sample in samples:
         assert sample[:60] not in thread_text
+
+
+def test_material_fetches_only_a_stub_and_the_sections_are_beside_it(built_site, index):
+    stub = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert stub["docs"] == [] and stub["config"]["sections"] == "sections.json"
+    assert {k: v for k, v in stub["config"].items() if k != "sections"} == index["config"]
 
 
 def test_index_keeps_materials_shape(index):
