@@ -97,7 +97,7 @@ pdf: install
 
 # A measurement, not a test: builds the site with SITE_URL set, serves it with gzip and runs Lighthouse.
 benchmark: install system-deps
-	$(BIN)/reportsite benchmark
+	$(BIN)/reportsite benchmark $(ARGS)
 
 lock: install-test
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in

@@ -1,0 +1,58 @@
+"""`make benchmark` (reportsite/benchmark.py) without Lighthouse: how it serves the site, how it picks the
+run it reports, how it scales the CPU slowdown and what it counts as the search index."""
+
+from __future__ import annotations
+
+import gzip
+import urllib.request
+
+import pytest
+
+from reportsite import benchmark
+
+
+def _lhr(performance: float, requests: list[tuple[str, int]] = ()) -> dict:
+    audits = {"network-requests": {"details": {"items": [{"url": u, "transferSize": n} for u, n in requests]}}}
+    categories = {c: {"score": 1.0, "auditRefs": []} for c in benchmark.CATEGORIES}
+    categories["performance"]["score"] = performance
+    return {"categories": categories, "audits": audits}
+
+
+def test_the_median_run_is_reported():
+    runs = [_lhr(0.71), _lhr(0.93), _lhr(0.87)]
+    assert benchmark.median_run(runs) is runs[2]
+    assert benchmark.median_run(runs[:2]) is runs[0]  # even count: the lower middle, never the best
+
+
+@pytest.mark.parametrize("index, multiplier", [(1750, 4.0), (1100, 2.5), (2000, 4.6), (200, 1.0), (9000, 10.0)])
+def test_cpu_slowdown_scales_lighthouses_4x_to_the_host(index, multiplier):
+    assert benchmark.calibrated_multiplier(index) == multiplier
+
+
+def test_search_files_are_counted_apart_from_the_page():
+    lhr = _lhr(0.9, [("http://h/threads/x/", 30_000), ("http://h/search/search_index.json", 300),
+                     ("http://h/search/sections.json", 330_000), ("http://h/assets/bundle.js", 35_000)])
+    result = benchmark.summarise("thread", "http://h/threads/x/", lhr)
+    assert result.transferred == 395_300 and result.search_index == 330_300
+    assert result.without_index == 65_000
+
+
+def test_misses_name_the_page_the_category_and_the_byte_budget():
+    good = benchmark.summarise("thread", "u", _lhr(0.95, [("http://h/threads/x/", 100_000)]))
+    assert benchmark.misses([good]) == []
+    slow = benchmark.summarise("thread", "u", _lhr(0.89, [("http://h/threads/x/", 160 * 1024)]))
+    assert benchmark.misses([slow]) == ["thread: performance 89 < 90",
+                                        "thread: 160 KB transferred without the search index > 150 KB"]
+
+
+def test_the_server_compresses_text_like_github_pages(tmp_path):
+    (tmp_path / "index.html").write_text("<p>" + "text " * 1000 + "</p>", encoding="utf-8")
+    (tmp_path / "404.html").write_text("missing", encoding="utf-8")
+    with benchmark.serve(tmp_path, "gzip") as (_server, url):
+        request = urllib.request.Request(url + "/", headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request) as response:
+            assert response.headers["Content-Encoding"] == "gzip"
+            assert gzip.decompress(response.read()).decode().startswith("<p>text")
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(url + "/nowhere/")
+        assert missing.value.code == 404
