@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from reportsite import chinese, pages, report_data
+from reportsite import chinese, pages, report_data, theme
 from reportsite import search as search_index
 
 # Material's search segments Chinese with jieba, which logs a banner on every build. Hooks are imported
@@ -65,3 +65,8 @@ def on_page_context(context, page, config, nav):
 def on_post_build(config):
     if _search_index is not None:
         _search_index.write(config.site_dir)
+    if config.theme.get("palette") and not theme.trim_palette_stylesheets(config.site_dir):
+        # A warning fails the strict build: Material changed, and reportsite/theme.py needs a look.
+        logging.getLogger("mkdocs.plugins.reportsite").warning(
+            "Material's palette stylesheet no longer has the [%s] rule that reportsite/theme.py removes; "
+            "check what Material does now and update or drop reportsite/theme.py", theme.SWITCHING_ATTRIBUTE)

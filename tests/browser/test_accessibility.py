@@ -73,3 +73,24 @@ def test_regions_that_scroll_sideways_can_be_scrolled_from_the_keyboard(browser,
     page.set_viewport_size(VIEWPORTS["desktop"])
     page.wait_for_function("el => !el.hasAttribute('tabindex')", arg=figure.element_handle())
     context.close()
+
+
+def test_a_wide_region_in_a_closed_details_becomes_a_tab_stop_when_opened(browser, site_url):
+    """The region script leaves closed <details> alone (measuring them would lay out hidden content at every
+    page load, on a reader page a table of a thousand elements) and marks their wide regions once they open."""
+    context = browser.new_context(viewport=VIEWPORTS["phone"])
+    page = context.new_page()
+    page.goto(site_url + "/sources/du-alliance/", wait_until="networkidle")
+    region = page.evaluate_handle("""() => {
+        const details = document.createElement("details");
+        details.innerHTML = '<summary>Wide</summary><div class="md-typeset__scrollwrap">'
+            + '<div style="width: 2000px">a row too wide for a phone</div></div>';
+        document.querySelector(".md-content article").append(details);
+        dispatchEvent(new Event("resize"));  // the script re-measures on resize
+        return details.querySelector(".md-typeset__scrollwrap");
+    }""")
+    page.wait_for_timeout(500)  # the script runs when the browser is next idle
+    assert region.get_attribute("tabindex") is None
+    page.locator("details summary", has_text="Wide").click()
+    page.wait_for_function("el => el.getAttribute('tabindex') === '0'", arg=region)
+    context.close()

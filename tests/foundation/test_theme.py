@@ -1,0 +1,52 @@
+"""reportsite/theme.py: Material's palette-switching rule is dropped from the built palette stylesheet, nothing else."""
+
+import pytest
+
+from reportsite import theme
+
+CSS = (
+    "[data-md-color-scheme=default]{color-scheme:light}"
+    "[data-md-color-switching] *,[data-md-color-switching] :after{transition-duration:0s!important}"
+    "@media screen{[data-md-color-scheme=slate]{color-scheme:dark}"
+    "[data-md-color-switching] :before{transition-duration:0s!important}}"
+    "@font-face{font-family:x;src:local(x)}"
+)
+
+
+def test_drops_only_the_rules_that_name_the_attribute_at_any_depth():
+    trimmed, removed = theme.without_rules_naming(CSS, theme.SWITCHING_ATTRIBUTE)
+    assert removed == 2
+    assert trimmed == (
+        "[data-md-color-scheme=default]{color-scheme:light}"
+        "@media screen{[data-md-color-scheme=slate]{color-scheme:dark}}"
+        "@font-face{font-family:x;src:local(x)}"
+    )
+
+
+def test_a_stylesheet_without_the_rule_comes_back_unchanged():
+    css = "a{color:red}@media print{a{color:black}}"
+    assert theme.without_rules_naming(css, theme.SWITCHING_ATTRIBUTE) == (css, 0)
+
+
+def test_trims_the_stylesheet_files_in_a_site_directory(tmp_path):
+    stylesheets = tmp_path / "assets" / "stylesheets"
+    stylesheets.mkdir(parents=True)
+    (stylesheets / "palette.abc123.min.css").write_text(CSS, encoding="utf-8")
+    (stylesheets / "main.abc123.min.css").write_text(CSS, encoding="utf-8")  # not the palette: left alone
+    assert theme.trim_palette_stylesheets(tmp_path) == 2
+    assert theme.SWITCHING_ATTRIBUTE not in (stylesheets / "palette.abc123.min.css").read_text(encoding="utf-8")
+    assert (stylesheets / "main.abc123.min.css").read_text(encoding="utf-8") == CSS
+    assert theme.trim_palette_stylesheets(tmp_path) == 0  # a second run finds nothing more to do
+
+
+@pytest.mark.build
+def test_the_built_palette_stylesheet_lost_only_the_switching_rule(built_site):
+    from material import __file__ as material_init
+    from pathlib import Path
+
+    [built] = (built_site / "assets" / "stylesheets").glob("palette.*.min.css")
+    shipped = Path(material_init).parent / "templates" / "assets" / "stylesheets" / built.name
+    original = shipped.read_text(encoding="utf-8")
+    assert theme.SWITCHING_ATTRIBUTE in original  # Material still ships the rule this module exists for
+    assert built.read_text(encoding="utf-8") == theme.without_rules_naming(original, theme.SWITCHING_ATTRIBUTE)[0]
+    assert theme.SWITCHING_ATTRIBUTE not in built.read_text(encoding="utf-8")
