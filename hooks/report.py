@@ -35,6 +35,7 @@ def on_page_markdown(markdown, page, config, files):
 def on_page_content(html, page, config, files):
     soup = BeautifulSoup(html, "html.parser")
     pages.abbreviations_at_first_use(soup)
+    theme.prewrap_tables(soup)
     # Reader pages are already tagged block by block; elsewhere Chinese terms sit inside English prose.
     if not (page.file.src_uri.startswith("sources/") and page.file.src_uri != "sources/index.md"):
         chinese.mark_chinese(soup, soup)
@@ -65,8 +66,15 @@ def on_page_context(context, page, config, nav):
 def on_post_build(config):
     if _search_index is not None:
         _search_index.write(config.site_dir)
+    # A warning fails the strict build: Material changed, and reportsite/theme.py needs a look.
+    log = logging.getLogger("mkdocs.plugins.reportsite")
     if config.theme.get("palette") and not theme.trim_palette_stylesheets(config.site_dir):
-        # A warning fails the strict build: Material changed, and reportsite/theme.py needs a look.
-        logging.getLogger("mkdocs.plugins.reportsite").warning(
-            "Material's palette stylesheet no longer has the [%s] rule that reportsite/theme.py removes; "
-            "check what Material does now and update or drop reportsite/theme.py", theme.SWITCHING_ATTRIBUTE)
+        log.warning("Material's palette stylesheet no longer has the [%s] rule that reportsite/theme.py removes; "
+                    "check what Material does now and update or drop reportsite/theme.py", theme.SWITCHING_ATTRIBUTE)
+    try:
+        styled = theme.style_prewrapped_tables(config.site_dir)
+    except ValueError as exc:
+        raise PluginError(str(exc)) from exc
+    if not styled:
+        log.warning("Material's stylesheet no longer styles tables as %s: the tables reportsite/theme.py frames at "
+                    "build time would lose their look; update reportsite/theme.py", theme.UNCLASSED_TABLE)

@@ -30,6 +30,7 @@ from bs4 import BeautifulSoup, Comment, Tag
 from .chinese import mark_chinese
 from .problems import Problem
 from .sources.registry import REPO_ROOT
+from .theme import unwrap_prewrapped_tables
 
 CONFIG = REPO_ROOT / "mkdocs.yml"
 PRINT_CSS = REPO_ROOT / "docs" / "stylesheets" / "print.css"
@@ -228,6 +229,7 @@ def _clean(soup: BeautifulSoup, article: Tag) -> None:
     """What is chrome on paper: permalinks, edit buttons, comments, "Cite this page"."""
     for tag in article.select("a.headerlink, .md-content__button, .md-source-file, .src-lang"):
         tag.decompose()
+    unwrap_prewrapped_tables(article)  # the screen's scrolling frames; paper lays tables out itself
     for comment in article.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
     _drop_section(article, "cite-this-page")

@@ -255,6 +255,41 @@ def test_agreement_matrix_claim_column_stays_in_view(new_page, site_url, viewpor
     assert claim.bounding_box()["x"] >= 0
 
 
+def test_tables_framed_at_build_time_stay_in_place_and_look_like_materials(new_page, site_url):
+    """reportsite/theme.py frames tables at build time so that Material's script does not move them at start-up;
+    they must keep Material's table look and must not be framed twice."""
+    page = new_page(PHONE)
+    page.goto(site_url + "/synthesis/governance-models/", wait_until="networkidle")
+    assert page.evaluate("document.querySelector('article table').className") == "prewrapped"
+    facts = page.evaluate("""() => { const t = document.querySelector('article table');
+        const s = getComputedStyle(t), cell = getComputedStyle(t.querySelector('td'));
+        let frames = 0;
+        for (let el = t.parentElement; el; el = el.parentElement) if (el.matches('.md-typeset__scrollwrap')) frames++;
+        return {frames, display: s.display, borderTop: s.borderTopStyle,
+                fontSize: parseFloat(s.fontSize) / parseFloat(getComputedStyle(document.documentElement).fontSize),
+                cellPadding: cell.paddingTop}; }""")
+    # Material's rules: .md-typeset table:not([class]) {display: inline-block; font-size: .64rem; border: solid}
+    assert facts["frames"] == 1  # Material's script would have framed an unclassed table a second time
+    assert facts["display"] == "inline-block" and facts["borderTop"] == "solid"
+    assert facts["fontSize"] == pytest.approx(0.64, abs=0.01)
+    assert facts["cellPadding"] != "0px"
+
+
+def test_bibtex_in_a_closed_details_is_not_rendered_until_opened(new_page, site_url):
+    """site.css keeps Material's start-up script from laying out hidden code blocks; opening one shows it whole,
+    with Material's copy button."""
+    page = new_page(DESKTOP)
+    page.goto(site_url + "/references/", wait_until="networkidle")
+    details = page.locator("article details", has=page.locator(".highlight")).first
+    code = details.locator("pre code")
+    assert details.get_attribute("open") is None
+    assert code.evaluate("el => el.getClientRects().length") == 0  # not rendered
+    details.locator("summary").click()
+    expect(code).to_be_visible()
+    assert code.bounding_box()["height"] > 100 and "@article" in code.inner_text()
+    assert details.locator(".md-code__button, .md-clipboard").count() >= 1
+
+
 def test_a_page_loads_no_preview_text_until_a_citation_is_pointed_at(new_page, site_url, built_site):
     page = new_page()
     requested = []
