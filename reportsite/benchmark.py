@@ -17,7 +17,10 @@ intended, and Lighthouse's documentation (docs/throttling.md, "Calibrating the C
 lower the multiplier there. With ``--cpu-multiplier auto`` (the default) one calibration run measures the
 host's benchmarkIndex and the multiplier is scaled to it: 4 × benchmarkIndex / 1750, the middle of the
 bracket 4x was chosen for, kept within Lighthouse's documented range of 1-10. The index and the multiplier
-are printed with the figures; ``--cpu-multiplier 4`` gives Lighthouse's default.
+are printed with the figures; ``--cpu-multiplier 4`` gives Lighthouse's default. The host's speed drifts during a
+benchmark here (benchmarkIndex from 1,360 to 1,960 within one page's five runs), so the multiplier follows it: each
+run uses the index the previous run measured, and a run whose own index is more than 20% off the one its
+multiplier was scaled to emulated another phone and is run again (at most twice per page).
 
 Lighthouse is an npm package; it is installed, at a pinned version, into .cache/lighthouse the first time
 (needs node and npm, and the npm registry once). The JSON reports are kept in .cache/lighthouse/reports/.
@@ -37,7 +40,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -236,6 +239,16 @@ def calibrated_multiplier(benchmark_index: float) -> float:
     return round(min(10.0, max(1.0, DEFAULT_CPU_MULTIPLIER * benchmark_index / REFERENCE_BENCHMARK_INDEX)), 1)
 
 
+CALIBRATION_TOLERANCE = 0.2  # a run whose benchmarkIndex is further off than this from its multiplier's is redone
+RETRIES_PER_PAGE = 2
+
+
+def off_calibration(scaled_to: float, measured: float, tolerance: float = CALIBRATION_TOLERANCE) -> bool:
+    """Whether a run measured a host so much faster or slower than the multiplier assumed that it emulated
+    another phone."""
+    return abs(measured / scaled_to - 1) > tolerance
+
+
 def median_run(lhrs: list[dict]) -> dict:
     """The run with the median performance score (the lower middle one of an even number)."""
     ranked = sorted(lhrs, key=lambda lhr: lhr["categories"]["performance"]["score"] or 0)
@@ -256,9 +269,17 @@ def misses(results: list[PageResult]) -> list[str]:
 
 def table(results: list[PageResult], compression: str, settings: Settings | None = None) -> str:
     settings = settings or Settings(runs=1, cpu_multiplier=DEFAULT_CPU_MULTIPLIER)
-    host = f"host benchmarkIndex {settings.benchmark_index:.0f}, " if settings.benchmark_index else ""
-    lines = [f"Lighthouse {LIGHTHOUSE_VERSION}, mobile (simulated slow 4G; {host}CPU slowdown "
-             f"{settings.cpu_multiplier:g}x), served with {compression}; median of {settings.runs} run(s) per page:",
+    if settings.used:
+        indexes = [index for index, _ in settings.used]
+        slowdowns = [multiplier for _, multiplier in settings.used]
+        cpu = f"host benchmarkIndex {min(indexes):.0f}-{max(indexes):.0f}, CPU slowdown "
+        cpu += (f"{min(slowdowns):g}-{max(slowdowns):g}x scaled to it run by run" if settings.cpu_multiplier is None
+                else f"{settings.cpu_multiplier:g}x")
+    else:
+        host = f"host benchmarkIndex {settings.benchmark_index:.0f}, " if settings.benchmark_index else ""
+        cpu = f"{host}CPU slowdown {settings.cpu_multiplier:g}x"
+    lines = [f"Lighthouse {LIGHTHOUSE_VERSION}, mobile (simulated slow 4G; {cpu}), served with {compression}; "
+             f"median of {settings.runs} run(s) per page:",
              f"{'page':<11} {'perf':>4} {'a11y':>4} {'bp':>4} {'seo':>4} {'KB sent':>8} {'w/o index':>9} "
              f"{'index':>6} {'req':>4}  LCP / TBT / CLS"]
     for r in results:
@@ -281,6 +302,7 @@ class Settings:
     runs: int = 5
     cpu_multiplier: float | None = None  # None: calibrate to the host
     benchmark_index: float | None = None  # measured by the calibration run
+    used: list[tuple[float, float]] = field(default_factory=list)  # (benchmarkIndex, multiplier) of each kept run
 
 
 def benchmark(site_dir: Path | None, compression: str = "gzip", pages: dict[str, str] = PAGES,
@@ -310,20 +332,33 @@ def benchmark(site_dir: Path | None, compression: str = "gzip", pages: dict[str,
             if problems:
                 raise BenchmarkError("the site does not build:\n" + "\n".join(map(str, problems)))
             server.set_root(tmp)
-        if settings.cpu_multiplier is None:
+        scaled = settings.cpu_multiplier is None
+        index = None
+        if scaled:
             print("==> Calibrating the CPU slowdown (one Lighthouse run)", file=sys.stderr)
             first = next(iter(pages.values()))
             lhr = run_lighthouse(cli, url + first, reports / "calibration.json")
-            settings.benchmark_index = float(lhr["environment"]["benchmarkIndex"])
-            settings.cpu_multiplier = calibrated_multiplier(settings.benchmark_index)
-            print(f"    benchmarkIndex {settings.benchmark_index:.0f}: CPU slowdown {settings.cpu_multiplier:g}x",
-                  file=sys.stderr)
+            index = settings.benchmark_index = float(lhr["environment"]["benchmarkIndex"])
+            print(f"    benchmarkIndex {index:.0f}: CPU slowdown {calibrated_multiplier(index):g}x", file=sys.stderr)
         results = []
         for name, path in pages.items():
-            runs = []
-            for run in range(1, settings.runs + 1):
-                print(f"==> Lighthouse: {name} ({url}{path}), run {run} of {settings.runs}", file=sys.stderr)
-                runs.append(run_lighthouse(cli, url + path, reports / f"{name}-{run}.json", settings.cpu_multiplier))
+            runs, retries = [], 0
+            while len(runs) < settings.runs:
+                multiplier = calibrated_multiplier(index) if scaled else settings.cpu_multiplier
+                run = len(runs) + 1
+                print(f"==> Lighthouse: {name} ({url}{path}), run {run} of {settings.runs} ({multiplier:g}x)",
+                      file=sys.stderr)
+                lhr = run_lighthouse(cli, url + path, reports / f"{name}-{run}.json", multiplier)
+                measured = float(lhr["environment"]["benchmarkIndex"])
+                if scaled:
+                    if off_calibration(index, measured) and retries < RETRIES_PER_PAGE:
+                        print(f"    the host measured benchmarkIndex {measured:.0f}, not {index:.0f}: run again at "
+                              f"{calibrated_multiplier(measured):g}x", file=sys.stderr)
+                        index, retries = measured, retries + 1
+                        continue
+                    index = measured
+                runs.append(lhr)
+                settings.used.append((measured, multiplier))
             results.append(summarise(name, url + path, median_run(runs)))
     return results
 

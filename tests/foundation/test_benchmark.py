@@ -56,3 +56,36 @@ def test_the_server_compresses_text_like_github_pages(tmp_path):
         with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(url + "/nowhere/")
         assert missing.value.code == 404
+
+
+def test_a_run_on_a_host_much_faster_or_slower_than_assumed_is_off_calibration():
+    assert not benchmark.off_calibration(1600, 1800)
+    assert benchmark.off_calibration(1600, 1250) and benchmark.off_calibration(1600, 2000)
+
+
+def test_the_slowdown_follows_the_host_and_off_calibration_runs_are_redone(tmp_path, monkeypatch):
+    """Each run is slowed for the benchmarkIndex the run before it measured; a run that measured a host more than
+    20% away from that is redone, at most twice per page, and only kept runs count."""
+    (tmp_path / "index.html").write_text("<p>site</p>", encoding="utf-8")
+    measured = iter([1750,                    # calibration
+                     1750, 1000, 1000, 1000,  # page a: its 2nd run finds a slower host and is redone at that speed
+                     2500, 1000, 2500, 2500, 2500])  # page b: redone twice, then kept although off: no retries left
+    asked = []
+
+    def fake_lighthouse(cli, url, report, cpu_multiplier=benchmark.DEFAULT_CPU_MULTIPLIER):
+        asked.append(cpu_multiplier)
+        lhr = _lhr(0.9)
+        lhr["environment"] = {"benchmarkIndex": next(measured)}
+        return lhr
+
+    monkeypatch.setattr(benchmark, "lighthouse_cli", lambda: tmp_path / "cli.js")
+    monkeypatch.setattr(benchmark, "run_lighthouse", fake_lighthouse)
+    monkeypatch.setattr(benchmark, "CACHE", tmp_path / "cache")
+    settings = benchmark.Settings(runs=3)
+    results = benchmark.benchmark(tmp_path, pages={"a": "", "b": ""}, settings=settings)
+    assert [r.name for r in results] == ["a", "b"]
+    slow, fast = benchmark.calibrated_multiplier(1000), benchmark.calibrated_multiplier(2500)
+    assert asked == [4.0,                          # calibration, at Lighthouse's default
+                     4.0, 4.0, slow, slow,         # page a
+                     slow, fast, slow, fast, fast]  # page b
+    assert len(settings.used) == 6
