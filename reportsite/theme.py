@@ -1,4 +1,4 @@
-"""Material's own stylesheets, trimmed after the build of a rule that costs every page load and buys nothing here.
+"""Material's theme, adjusted after the build where its start-up script would redo work on every page load.
 
 Material's palette component (the light/dark toggle) sets ``data-md-color-switching`` on ``<body>`` while it
 applies the palette, on every page load, and removes it on the next frame. Its palette stylesheet has the rule
@@ -61,16 +61,23 @@ def without_rules_naming(css: str, attribute: str) -> tuple[str, int]:
     return (tinycss2.serialize(rules) if removed else css), removed
 
 
+def _rewrite_stylesheets(site_dir: str | Path, pattern: str, rewrite) -> int:
+    """Applies ``rewrite`` (css -> (css, count)) to the built stylesheets matching ``pattern``; returns the total
+    count. A file is written only when something in it changed."""
+    total = 0
+    for path in sorted(Path(site_dir).glob(pattern)):
+        css, count = rewrite(path.read_text(encoding="utf-8"))
+        if count:
+            path.write_text(css, encoding="utf-8")
+            total += count
+    return total
+
+
 def trim_palette_stylesheets(site_dir: str | Path) -> int:
     """Drops the palette-switching rule from the built site's Material palette stylesheet(s); returns how many
     rules were dropped (0 means Material no longer has the rule, or the site has no palette)."""
-    removed = 0
-    for path in sorted(Path(site_dir).glob(PALETTE_STYLESHEETS)):
-        css, dropped = without_rules_naming(path.read_text(encoding="utf-8"), SWITCHING_ATTRIBUTE)
-        if dropped:
-            path.write_text(css, encoding="utf-8")
-            removed += dropped
-    return removed
+    return _rewrite_stylesheets(site_dir, PALETTE_STYLESHEETS,
+                                lambda css: without_rules_naming(css, SWITCHING_ATTRIBUTE))
 
 
 # --- Tables framed at build time ------------------------------------------------------------------
@@ -122,10 +129,4 @@ def with_prewrapped_tables_styled(css: str) -> tuple[str, int]:
 def style_prewrapped_tables(site_dir: str | Path) -> int:
     """Extends Material's table rules in the built site's main stylesheet to prewrapped tables; returns how many
     rules were extended (0 means Material no longer styles tables this way)."""
-    changed = 0
-    for path in sorted(Path(site_dir).glob(MAIN_STYLESHEETS)):
-        css, count = with_prewrapped_tables_styled(path.read_text(encoding="utf-8"))
-        if count:
-            path.write_text(css, encoding="utf-8")
-            changed += count
-    return changed
+    return _rewrite_stylesheets(site_dir, MAIN_STYLESHEETS, with_prewrapped_tables_styled)
