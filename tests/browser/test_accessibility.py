@@ -76,21 +76,52 @@ def test_regions_that_scroll_sideways_can_be_scrolled_from_the_keyboard(browser,
 
 
 def test_a_wide_region_in_a_closed_details_becomes_a_tab_stop_when_opened(browser, site_url):
-    """The region script leaves closed <details> alone (measuring them would lay out hidden content at every
+    """The region script leaves closed <details> unmeasured (measuring would lay out hidden content at every
     page load, on a reader page a table of a thousand elements) and marks their wide regions once they open."""
     context = browser.new_context(viewport=VIEWPORTS["phone"])
     page = context.new_page()
+    wide = ('<details><summary>Wide</summary><div class="md-typeset__scrollwrap">'
+            '<div style="width: 2000px">a row too wide for a phone</div></div></details>')
+
+    def with_wide_details(route):  # in the page as served, so the script finds it as the page loads
+        html = route.fetch().text()
+        route.fulfill(body=html.replace("</article>", wide + "</article>", 1),
+                      headers={"content-type": "text/html; charset=utf-8"})
+
+    page.route("**/sources/du-alliance/", with_wide_details)
     page.goto(site_url + "/sources/du-alliance/", wait_until="networkidle")
-    region = page.evaluate_handle("""() => {
-        const details = document.createElement("details");
-        details.innerHTML = '<summary>Wide</summary><div class="md-typeset__scrollwrap">'
-            + '<div style="width: 2000px">a row too wide for a phone</div></div>';
-        document.querySelector(".md-content article").append(details);
-        dispatchEvent(new Event("resize"));  // the script re-measures on resize
-        return details.querySelector(".md-typeset__scrollwrap");
-    }""")
-    page.wait_for_timeout(500)  # the script runs when the browser is next idle
+    region = page.locator("details", has_text="a row too wide").locator(".md-typeset__scrollwrap")
+    page.wait_for_timeout(300)
     assert region.get_attribute("tabindex") is None
     page.locator("details summary", has_text="Wide").click()
-    page.wait_for_function("el => el.getAttribute('tabindex') === '0'", arg=region)
+    page.wait_for_function("el => el.getAttribute('tabindex') === '0'", arg=region.element_handle())
+    context.close()
+
+
+def test_reader_paragraphs_are_measured_when_laid_out_and_wide_tables_are_tab_stops_from_the_start(browser, site_url):
+    """Reader paragraphs far from the viewport are not laid out (site.css, content-visibility), and the region
+    script does not force them to be: it measures what the browser has laid out. A paragraph holding a table
+    is always laid out, so a table too wide for a phone is a tab stop from the start."""
+    context = browser.new_context(viewport=VIEWPORTS["phone"])
+    page = context.new_page()
+    wide = '<div class="md-typeset__scrollwrap" id="wide-test"><div style="width: 2000px">too wide</div></div>'
+
+    def with_wide_region_in_paragraph_40(route):
+        html = route.fetch().text()
+        marker = '<div class="src-para src-para--bilingual" data-para="40" id="p-40">'
+        assert marker in html
+        route.fulfill(body=html.replace(marker, marker + wide, 1), headers={"content-type": "text/html; charset=utf-8"})
+
+    page.route("**/sources/du-alliance/", with_wide_region_in_paragraph_40)
+    page.goto(site_url + "/sources/du-alliance/", wait_until="networkidle")
+    tables = page.locator("#p-25 .md-typeset__scrollwrap")
+    assert tables.count() == 2  # the table as printed and its translation
+    for i in range(2):
+        page.wait_for_function("el => el.getAttribute('tabindex') === '0'", arg=tables.nth(i).element_handle())
+    region = page.locator("#wide-test")
+    page.wait_for_timeout(300)
+    assert region.evaluate("el => el.checkVisibility({contentVisibilityAuto: true})") is False
+    assert region.get_attribute("tabindex") is None
+    page.locator("#p-40").scroll_into_view_if_needed()
+    page.wait_for_function("el => el.getAttribute('tabindex') === '0'", arg=region.element_handle())
     context.close()
