@@ -34,9 +34,13 @@ class Problem:
 
 
 def byte_position(data: bytes, offset: int) -> tuple[int, int]:
-    """Line and column (1-based) of byte ``offset`` in ``data``, e.g. where a UTF-8 decode failed."""
+    """Line and column (1-based) of byte ``offset`` in ``data``, e.g. where a UTF-8 decode failed.
+
+    The column counts characters, as editors do: the text before the offset is valid UTF-8 (a decode
+    stops at the first bad byte), and on a line of Chinese each character is three bytes."""
     line_start = data.rfind(b"\n", 0, offset) + 1
-    return data.count(b"\n", 0, offset) + 1, offset - line_start + 1
+    before = data[line_start:offset].decode("utf-8", errors="replace")
+    return data.count(b"\n", 0, offset) + 1, len(before) + 1
 
 
 def display_path(path: Path | str) -> str:

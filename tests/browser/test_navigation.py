@@ -208,3 +208,35 @@ def test_argument_map_links_are_exposed_to_assistive_technology(browser, product
     first.focus()
     assert page.evaluate("document.activeElement.classList.contains('argmap__link')")
     context.close()
+
+
+def test_the_closed_drawer_is_not_rendered_or_tabbed_into_and_opens_with_its_links(browser, site_url):
+    """site.css: below Material's drawer breakpoint the navigation drawer's content is not rendered while the
+    drawer is closed (a phone styled and laid out its ~180 elements at every page load), so it is also out of
+    the tab order; opening the drawer shows it at once, and it stays shown while the drawer slides out."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(site_url + "/sources/du-alliance/", wait_until="networkidle")
+    link = page.locator(".md-sidebar--primary a.md-nav__link", has_text="Zhang et al. 2022").first
+    rendered = "el => el.checkVisibility({contentVisibilityAuto: true})"
+    assert link.evaluate(rendered) is False
+    for _ in range(12):  # the header, the language switch and the first paragraphs' links come first
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => !document.activeElement.closest('.md-sidebar--primary')")
+    page.click("label.md-header__button[for=__drawer]")
+    assert link.evaluate(rendered) is True
+    page.wait_for_timeout(300)  # the slide-in transition
+    link.click()
+    page.wait_for_url("**/sources/zhang-roadmap/")
+    link = page.locator(".md-sidebar--primary a.md-nav__link", has_text="Du & Li 2024").first  # not this page
+    page.click("label.md-header__button[for=__drawer]")
+    page.wait_for_timeout(300)
+    assert link.evaluate(rendered) is True
+    page.evaluate("() => document.getElementById('__drawer').click()")  # close it, as the overlay does
+    page.wait_for_timeout(60)
+    assert link.evaluate(rendered) is True  # mid-way through the slide-out
+    page.wait_for_function(f"el => !({rendered})(el)", arg=link.element_handle())
+    # On a desktop the sidebar is always shown.
+    page.set_viewport_size({"width": 1366, "height": 900})
+    assert link.evaluate(rendered) is True
+    context.close()

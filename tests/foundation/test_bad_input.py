@@ -56,6 +56,16 @@ def test_gbk_encoded_data_file_is_reported_not_a_traceback(repo_copy):
     assert "check citations" not in result.stderr  # later checks would only fail confusingly
 
 
+def test_a_bad_byte_after_chinese_text_is_reported_at_the_column_an_editor_shows(repo_copy):
+    page = repo_copy / "docs" / "threads" / "bad-after-chinese.md"
+    page.write_bytes("# 标题\n\n联盟韧性".encode("utf-8") + b"\xff\n")
+    result = _check(repo_copy, "files")
+    assert result.returncode == 1
+    (line,) = _lines(result, "docs/threads/bad-after-chinese.md:")
+    # Four characters (twelve bytes) precede the bad byte on line 3.
+    assert line.startswith("docs/threads/bad-after-chinese.md:3:5: not valid UTF-8 (byte 0xff")
+
+
 def test_malformed_front_matter_points_at_its_line(repo_copy):
     page = repo_copy / "docs" / "threads" / "bad-front-matter.md"
     page.write_text("---\ntitle: [unclosed\n---\n\n# Title\n", encoding="utf-8")
