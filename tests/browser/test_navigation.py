@@ -240,3 +240,32 @@ def test_the_closed_drawer_is_not_rendered_or_tabbed_into_and_opens_with_its_lin
     page.set_viewport_size({"width": 1366, "height": 900})
     assert link.evaluate(rendered) is True
     context.close()
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1366, "height": 900}],
+                         ids=["phone", "desktop"])
+def test_a_citation_lands_on_its_paragraph_after_instant_navigation_and_in_page_jumps(browser, production_site, viewport):
+    """Reader paragraphs far from the viewport are not laid out (site.css). A jump that arrived with their
+    estimated heights left a phone reader thousands of pixels from the cited paragraph; the text is laid out
+    whole when the address names a place in it. The target's top must sit just under the header (Material
+    leaves a small margin)."""
+    _, url = production_site
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    top = "id => document.getElementById(id).getBoundingClientRect().top"
+    header = "() => document.querySelector('.md-header').getBoundingClientRect().bottom"
+    for target in ("p-40", "p-52"):  # cited on the thread page, far down the reader page
+        page.goto(url + "threads/alliance-resilience/", wait_until="networkidle")
+        page.evaluate("window.__sameDocument = true")
+        page.locator(f".cite a[href$='sources/du-alliance/#{target}']").first.evaluate("a => a.click()")
+        page.wait_for_function("id => location.hash === '#' + id", arg=target)
+        page.wait_for_timeout(1000)  # let anything the jump set off be laid out
+        assert page.evaluate("window.__sameDocument === true")  # instant navigation, not a page load
+        assert 0 <= page.evaluate(top, target) - page.evaluate(header) <= 40, target
+    # A jump inside the page: from "How this text was prepared" to a paragraph further down.
+    page.goto(url + "sources/du-alliance/", wait_until="networkidle")
+    page.locator("details.info > summary").click()
+    page.locator("details.info a[href$='#p-40']").first.click()
+    page.wait_for_timeout(1000)
+    assert 0 <= page.evaluate(top, "p-40") - page.evaluate(header) <= 40
+    context.close()
