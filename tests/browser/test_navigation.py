@@ -244,7 +244,7 @@ def test_the_closed_drawer_is_not_rendered_or_tabbed_into_and_opens_with_its_lin
 
 @pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1366, "height": 900}],
                          ids=["phone", "desktop"])
-def test_a_citation_lands_on_its_paragraph_after_instant_navigation_and_in_page_jumps(browser, production_site, viewport):
+def test_a_citation_lands_on_its_paragraph_after_instant_navigation(browser, production_site, viewport):
     """Reader paragraphs far from the viewport are not laid out (site.css). A jump that arrived with their
     estimated heights left a phone reader thousands of pixels from the cited paragraph; the text is laid out
     whole when the address names a place in it. The target's top must sit just under the header (Material
@@ -265,12 +265,4 @@ def test_a_citation_lands_on_its_paragraph_after_instant_navigation_and_in_page_
         assert page.evaluate("window.__sameDocument === true")  # instant navigation, not a page load
         page.wait_for_timeout(500)  # and it stays there once everything the jump set off is laid out
         assert page.evaluate(landed, target), target
-    # A jump inside the page, as a table-of-contents or ¶ link makes it (and as Material finishes an instant
-    # navigation): a fragment navigation in the loaded page.
-    page.goto(url + "sources/du-alliance/", wait_until="networkidle")
-    page.wait_for_timeout(500)
-    page.evaluate("() => { location.hash = 'p-40'; }")
-    page.wait_for_function(landed, arg="p-40", timeout=5000)
-    page.wait_for_timeout(500)
-    assert page.evaluate(landed, "p-40")
     context.close()
