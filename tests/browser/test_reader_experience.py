@@ -207,6 +207,29 @@ def test_chinese_is_never_italic(new_page, site_url):
     ) == "normal"
 
 
+def test_chinese_without_a_language_tag_is_set_in_a_simplified_chinese_face(new_page, site_url):
+    """The site's font stack (site.css) reaches the page through Material's --md-text-font. Set as
+    --md-text-font-family on :root it was overridden by Material's own value on <body>: Chinese outside a
+    lang="zh" element (the page title in the header, the source card) fell to the system's fallback font,
+    Japanese glyph forms here."""
+    page = new_page()
+    page.goto(site_url + "/sources/du-alliance/", wait_until="networkidle")
+    family = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert family.startswith("system-ui") and '"Noto Sans CJK SC"' in family, family
+    stack_faces = {"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB",
+                   "Microsoft YaHei", "WenQuanYi Micro Hei"}
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    for selector in ("[data-md-component=header-topic] .md-ellipsis", ".src-card td"):
+        assert page.locator(selector).first.evaluate("e => /[\\u4e00-\\u9fff]/.test(e.textContent) && !e.closest('[lang|=zh]')")
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        faces = {font["familyName"] for font in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]}
+        assert faces & stack_faces, (selector, faces)
+        assert not any(mark in face for face in faces for mark in (" JP", " KR", " TC", " HK")), (selector, faces)
+
+
 # ---- Figures and wide tables ---------------------------------------------------------------
 
 @pytest.mark.parametrize("path", [THREAD, "/synthesis/ttc-timeline/"])
