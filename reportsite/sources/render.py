@@ -218,6 +218,8 @@ def _render_paragraph(nb: NumberedBlock, key: str, item: Item | None = None) -> 
     return lines
 
 
+# site.css finds this control among the preceding siblings of the text and of the notes it shows or
+# hides (no :has() over the whole page), so it stays before them, at the same level.
 LANGUAGE_CONTROL = """<div class="src-lang" role="radiogroup" aria-label="Show the text in">
 <span class="src-lang__label">Show · 显示</span>
 <input type="radio" name="src-lang" id="src-lang-both" value="both" checked><label for="src-lang-both">中文 + English</label>

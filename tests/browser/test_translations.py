@@ -20,10 +20,18 @@ def test_language_control_switches_and_is_remembered(page, site_url):
     assert en_box["x"] > zh_box["x"] + zh_box["width"] / 2, "two columns on a wide screen"
     assert zh.get_attribute("lang") == "zh-Hans" and en.get_attribute("lang") == "en"
 
+    # A note's English rendering follows the control too (the notes are laid out only when a reader nears
+    # them, so this asks whether it is displayed, not whether it is on screen).
+    note_en = "#fn\\:du-alliance-47 .src-en"
+    displayed = "sel => document.querySelector(sel).checkVisibility()"
+    assert page.evaluate(displayed, note_en)
+
     page.click("label[for=src-lang-en]")
     assert en.is_visible() and not zh.is_visible()
+    assert page.evaluate(displayed, note_en)
     page.click("label[for=src-lang-zh]")
     assert zh.is_visible() and not en.is_visible()
+    assert not page.evaluate(displayed, note_en)
 
     # The choice survives a new page load.
     page.goto(site_url + "/sources/ye-governance/", wait_until="networkidle")
