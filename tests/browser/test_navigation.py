@@ -242,27 +242,58 @@ def test_the_closed_drawer_is_not_rendered_or_tabbed_into_and_opens_with_its_lin
     context.close()
 
 
-@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1366, "height": 900}],
-                         ids=["phone", "desktop"])
+PHONE_AND_DESKTOP = pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1366, "height": 900}],
+                                            ids=["phone", "desktop"])
+# The target's top just under the header (Material leaves a small margin); null-safe, since instant
+# navigation may not have put the new page in yet. Polled: the page may still be settling.
+LANDED = ("id => { const el = document.getElementById(id); if (!el) return false;"
+          " const gap = el.getBoundingClientRect().top - document.querySelector('.md-header').getBoundingClientRect().bottom;"
+          " return gap >= 0 && gap <= 40; }")
+
+
+def _assert_stays(page, predicate: str, target: str) -> None:
+    """Still there once everything the jump set off is laid out."""
+    page.wait_for_timeout(500)
+    assert page.evaluate(predicate, target), target
+
+
+@PHONE_AND_DESKTOP
 def test_a_citation_lands_on_its_paragraph_after_instant_navigation(browser, production_site, viewport):
     """Reader paragraphs far from the viewport are not laid out (site.css). A jump that arrived with their
     estimated heights left a phone reader thousands of pixels from the cited paragraph; the text is laid out
-    whole when the address names a place in it. The target's top must sit just under the header (Material
-    leaves a small margin)."""
+    whole when the address names a place in it."""
     _, url = production_site
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
-    # The target's top just under the header, polled: the page may still be settling when the test jumps.
-    landed = ("id => { const el = document.getElementById(id); if (!el) return false;"  # the new page may not be in yet
-              " const gap = el.getBoundingClientRect().top - document.querySelector('.md-header').getBoundingClientRect().bottom;"
-              " return gap >= 0 && gap <= 40; }")
     for target in ("p-40", "p-52"):  # cited on the thread page, far down the reader page
         page.goto(url + "threads/alliance-resilience/", wait_until="networkidle")
         page.evaluate("window.__sameDocument = true")
         page.locator(f".cite a[href$='sources/du-alliance/#{target}']").first.evaluate("a => a.click()")
         page.wait_for_function("id => location.hash === '#' + id", arg=target)
-        page.wait_for_function(landed, arg=target, timeout=5000)
+        page.wait_for_function(LANDED, arg=target, timeout=5000)
         assert page.evaluate("window.__sameDocument === true")  # instant navigation, not a page load
-        page.wait_for_timeout(500)  # and it stays there once everything the jump set off is laid out
-        assert page.evaluate(landed, target), target
+        _assert_stays(page, LANDED, target)
+    context.close()
+
+
+@PHONE_AND_DESKTOP
+def test_a_reader_pages_notes_are_laid_out_when_a_reader_reaches_them(browser, production_site, viewport):
+    """The notes below the text (116 on this page) are not laid out while the reader is far from them
+    (site.css); a jump to one lands on it and stays, and scrolling down to them lays them out."""
+    _, url = production_site
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    rendered = "id => document.getElementById(id).checkVisibility({contentVisibilityAuto: true})"
+    page.goto(url + "sources/du-alliance/", wait_until="networkidle")
+    assert page.evaluate(rendered, "fn:du-alliance-100") is False
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    page.wait_for_function(rendered, arg="fn:du-alliance-100")
+
+    in_view = ("id => { const box = document.getElementById(id).getBoundingClientRect();"
+               " return box.top >= document.querySelector('.md-header').getBoundingClientRect().bottom - 1"
+               " && box.bottom <= innerHeight; }")
+    page.goto("about:blank")  # a page load, not a jump within the loaded page
+    page.goto(url + "sources/du-alliance/#fn:du-alliance-100", wait_until="networkidle")
+    page.wait_for_function(in_view, arg="fn:du-alliance-100", timeout=5000)
+    _assert_stays(page, in_view, "fn:du-alliance-100")
     context.close()

@@ -230,6 +230,22 @@ def test_chinese_without_a_language_tag_is_set_in_a_simplified_chinese_face(new_
         assert not any(mark in face for face in faces for mark in (" JP", " KR", " TC", " HK")), (selector, faces)
 
 
+@pytest.mark.parametrize("key", ["du-alliance", "zhang-roadmap", "ye-governance"])  # the sources with notes
+def test_the_notes_placeholder_height_holds_all_of_a_reader_pages_notes(new_page, site_url, key):
+    """Until a reader nears them, a reader page's notes hold a placeholder height (site.css). Notes taller
+    than it overflowed onto the footer: the last notes then lay on its dark background for anything that
+    reads what is under them (axe found 3.2:1 contrast there). A phone, where the notes are tallest."""
+    page = new_page(PHONE)
+    page.goto(site_url + f"/sources/{key}/", wait_until="networkidle")
+    notes = page.locator(".src-body ~ .footnote")
+    placeholder = notes.evaluate("n => parseFloat(getComputedStyle(n).containIntrinsicHeight.split(' ').pop())")
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    page.wait_for_function("n => n.checkVisibility({contentVisibilityAuto: true})", arg=notes.element_handle())
+    height = notes.evaluate("n => n.getBoundingClientRect().height")
+    assert height <= placeholder, (f"the notes of {key} are {height:.0f}px tall on a phone, more than the "
+                                   f"{placeholder:.0f}px placeholder: raise contain-intrinsic-size in site.css")
+
+
 # ---- Figures and wide tables ---------------------------------------------------------------
 
 @pytest.mark.parametrize("path", [THREAD, "/synthesis/ttc-timeline/"])
