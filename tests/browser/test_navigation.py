@@ -288,7 +288,7 @@ def test_back_returns_to_the_same_place_in_a_reader_page(browser, production_sit
     page.goto(url + "threads/alliance-resilience/", wait_until="networkidle")
     page.locator(".cite a[href$='sources/du-alliance/#p-40']").first.evaluate("a => a.click()")
     page.wait_for_function(LANDED, arg="p-40", timeout=5000)
-    page.wait_for_timeout(300)  # Material records the offset 100 ms after the last scroll
+    page.wait_for_function("() => history.state && history.state.y > 0")  # Material records the offset after scrolling
     page.locator("a.md-nav__link[href$='/references/']").first.evaluate("a => a.click()")
     page.wait_for_url("**/references/")
     page.wait_for_load_state("networkidle")
