@@ -246,6 +246,18 @@ def test_the_notes_placeholder_height_holds_all_of_a_reader_pages_notes(new_page
                                    f"{placeholder:.0f}px placeholder: raise contain-intrinsic-size in site.css")
 
 
+def test_print_styles_apply_in_print_only_and_do_not_hold_up_the_screen(new_page, site_url):
+    page = new_page()
+    page.goto(site_url + "/sources/du-alliance/", wait_until="networkidle")
+    media = page.evaluate("[...document.querySelectorAll('link[rel=stylesheet]')]"
+                          ".filter(l => l.href.endsWith('/print.css')).map(l => l.media)")
+    assert media == ["print"]  # not render-blocking on screen
+    assert page.locator(".src-lang").is_visible() and page.locator(".md-header").is_visible()
+    page.emulate_media(media="print")
+    assert not page.locator(".src-lang").is_visible() and not page.locator(".md-header").is_visible()
+    assert page.locator("#p-2 .src-zh").is_visible() and page.locator("#p-2 .src-en").is_visible()
+
+
 # ---- Figures and wide tables ---------------------------------------------------------------
 
 @pytest.mark.parametrize("path", [THREAD, "/synthesis/ttc-timeline/"])
