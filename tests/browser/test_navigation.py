@@ -210,6 +210,10 @@ def test_argument_map_links_are_exposed_to_assistive_technology(browser, product
     context.close()
 
 
+# Rendered, not merely present: content-visibility (site.css) skips what is off screen or in a closed drawer.
+RENDERED = "el => el.checkVisibility({contentVisibilityAuto: true})"
+
+
 def test_the_closed_drawer_is_not_rendered_or_tabbed_into_and_opens_with_its_links(browser, site_url):
     """site.css: below Material's drawer breakpoint the navigation drawer's content is not rendered while the
     drawer is closed (a phone styled and laid out its ~180 elements at every page load), so it is also out of
@@ -218,27 +222,26 @@ def test_the_closed_drawer_is_not_rendered_or_tabbed_into_and_opens_with_its_lin
     page = context.new_page()
     page.goto(site_url + "/sources/du-alliance/", wait_until="networkidle")
     link = page.locator(".md-sidebar--primary a.md-nav__link", has_text="Zhang et al. 2022").first
-    rendered = "el => el.checkVisibility({contentVisibilityAuto: true})"
-    assert link.evaluate(rendered) is False
+    assert link.evaluate(RENDERED) is False
     for _ in range(12):  # the header, the language switch and the first paragraphs' links come first
         page.keyboard.press("Tab")
         assert page.evaluate("() => !document.activeElement.closest('.md-sidebar--primary')")
     page.click("label.md-header__button[for=__drawer]")
-    assert link.evaluate(rendered) is True
+    assert link.evaluate(RENDERED) is True
     page.wait_for_timeout(300)  # the slide-in transition
     link.click()
     page.wait_for_url("**/sources/zhang-roadmap/")
     link = page.locator(".md-sidebar--primary a.md-nav__link", has_text="Du & Li 2024").first  # not this page
     page.click("label.md-header__button[for=__drawer]")
     page.wait_for_timeout(300)
-    assert link.evaluate(rendered) is True
+    assert link.evaluate(RENDERED) is True
     page.evaluate("() => document.getElementById('__drawer').click()")  # close it, as the overlay does
     page.wait_for_timeout(60)
-    assert link.evaluate(rendered) is True  # mid-way through the slide-out
-    page.wait_for_function(f"el => !({rendered})(el)", arg=link.element_handle())
+    assert link.evaluate(RENDERED) is True  # mid-way through the slide-out
+    page.wait_for_function(f"el => !({RENDERED})(el)", arg=link.element_handle())
     # On a desktop the sidebar is always shown.
     page.set_viewport_size({"width": 1366, "height": 900})
-    assert link.evaluate(rendered) is True
+    assert link.evaluate(RENDERED) is True
     context.close()
 
 
@@ -310,11 +313,11 @@ def test_a_reader_pages_notes_are_laid_out_when_a_reader_reaches_them(browser, p
     _, url = production_site
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
-    rendered = "id => document.getElementById(id).checkVisibility({contentVisibilityAuto: true})"
     page.goto(url + "sources/du-alliance/", wait_until="networkidle")
-    assert page.evaluate(rendered, "fn:du-alliance-100") is False
+    note = page.locator("#fn\\:du-alliance-100")
+    assert note.evaluate(RENDERED) is False
     page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
-    page.wait_for_function(rendered, arg="fn:du-alliance-100")
+    page.wait_for_function(RENDERED, arg=note.element_handle())
 
     in_view = ("id => { const box = document.getElementById(id).getBoundingClientRect();"
                " return box.top >= document.querySelector('.md-header').getBoundingClientRect().bottom - 1"
