@@ -89,3 +89,29 @@ def test_the_slowdown_follows_the_host_and_off_calibration_runs_are_redone(tmp_p
                      4.0, 4.0, slow, slow,         # page a
                      slow, fast, slow, fast, fast]  # page b
     assert len(settings.used) == 6
+
+
+def _timed(performance: float, fcp: float, long_tasks: list[tuple[str, float]]) -> dict:
+    lhr = _lhr(performance)
+    lhr["audits"]["first-contentful-paint"] = {"numericValue": fcp}
+    lhr["audits"]["long-tasks"] = {"details": {"items": [{"url": u, "startTime": t, "duration": 120}
+                                                         for u, t in long_tasks]}}
+    return lhr
+
+
+BUNDLE = "http://h/assets/javascripts/bundle.a5f9d56c.min.js"
+
+
+def test_each_run_says_whether_it_painted_before_materials_start_up_script():
+    page = "http://h/sources/du-alliance/"
+    early = _timed(0.86, 1658, [(page, 1533), (BUNDLE, 2085), (BUNDLE, 2440)])  # the page's own task comes first
+    late = _timed(0.93, 2444, [(BUNDLE, 2094), (BUNDLE, 2444)])
+    assert benchmark.painted_before_script(early) is True
+    assert benchmark.painted_before_script(late) is False
+    assert benchmark.painted_before_script(_timed(0.99, 900, [(page, 400)])) is None
+
+    runs = [late, early, late]
+    result = benchmark.with_runs(benchmark.summarise("reader", page, benchmark.median_run(runs)), runs)
+    assert result.runs == [93, 86, 93] and result.scores["performance"] == 93
+    assert "reader runs: 93, 86, 93; painted before Material's start-up script (which then counts as blocking " \
+           "time) in 1 of 3" in benchmark.table([result], "gzip")
