@@ -22,14 +22,13 @@ benchmark here (benchmarkIndex from 1,360 to 1,960 within one page's five runs),
 run uses the index the previous run measured, and a run whose own index is more than 20% off the one its
 multiplier was scaled to emulated another phone and is run again (at most twice per page).
 
-Each page's line is its median run; under it come every run's performance score and, for each run, where
-Lighthouse's simulation put Material's start-up script. Lighthouse simulates a phone from one unthrottled load;
-a script task counts towards First Contentful Paint if it started before the page first painted in that load,
-and as blocking time if it started after. Small pages are parsed in one go and Material's script runs before the
-first paint. A long page (a reader page's whole bilingual text, 330 KB of HTML) is painted in parts while it is
-still being parsed, before Material's script is reached, but not in every load; such a run counts Material's
-start-up (300-700 ms on the simulated phone) as Total Blocking Time and scores several points lower, so these
-lines say which kind of run each was.
+Each page's line is its median run; under it come every run's performance score and how many runs painted
+before Material's start-up script ran. Lighthouse simulates a phone from one unthrottled load, and a script task
+counts towards First Contentful Paint if it started before the page first painted in that load, as blocking
+time if it started after. Which of the two happens varies from load to load, on every page: a page painted in
+parts while it is still being parsed paints before Material's script at the end of it is reached. The reader
+page, whose HTML (the whole bilingual text) is the largest, does so most often, and at the larger CPU slowdowns
+Material's start-up then costs it most of its Total Blocking Time.
 
 Lighthouse is an npm package; it is installed, at a pinned version, into .cache/lighthouse the first time
 (needs node and npm, and the npm registry once). The JSON reports are kept in .cache/lighthouse/reports/.
