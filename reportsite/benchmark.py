@@ -22,10 +22,10 @@ benchmark here (benchmarkIndex from 1,360 to 1,960 within one page's five runs),
 run uses the index the previous run measured, and a run whose own index is more than 20% off the one its
 multiplier was scaled to emulated another phone and is run again (at most twice per page).
 
-Each page's line is its median run; under it come every run's performance score and how many runs painted
-before Material's start-up script ran. Lighthouse simulates a phone from one unthrottled load, and a script task
-counts towards First Contentful Paint if it started before the page first painted in that load, as blocking
-time if it started after. Which of the two happens varies from load to load, on every page: a page painted in
+Each page's line is its median run; under it come every run's performance score (with its CPU slowdown) and how
+many runs painted before Material's start-up script ran. Lighthouse simulates a phone from one unthrottled load, and
+a script task counts towards First Contentful Paint if it started before the page first painted in that load, as
+blocking time if it started after. Which of the two happens varies from load to load, on every page: a page painted in
 parts while it is still being parsed paints before Material's script at the end of it is reached. The reader
 page, whose HTML (the whole bilingual text) is the largest, does so most often, and at the larger CPU slowdowns
 Material's start-up then costs it most of its Total Blocking Time.
@@ -219,6 +219,7 @@ class PageResult:
     lost: dict[str, list[str]]  # category -> the audits that cost it points
     metrics: dict[str, str]
     runs: list[int] = field(default_factory=list)  # every run's performance score, in run order
+    slowdowns: list[float] = field(default_factory=list)  # every run's CPU slowdown
     # per run: whether the page first painted before Material's start-up script (None: no such long task)
     painted_before_script: list[bool | None] = field(default_factory=list)
 
@@ -260,6 +261,7 @@ def painted_before_script(lhr: dict) -> bool | None:
 
 def with_runs(result: PageResult, lhrs: list[dict]) -> PageResult:
     result.runs = [round((lhr["categories"]["performance"]["score"] or 0) * 100) for lhr in lhrs]
+    result.slowdowns = [lhr.get("configSettings", {}).get("throttling", {}).get("cpuSlowdownMultiplier") for lhr in lhrs]
     result.painted_before_script = [painted_before_script(lhr) for lhr in lhrs]
     return result
 
@@ -322,7 +324,9 @@ def table(results: list[PageResult], compression: str, settings: Settings | None
     for r in results:
         if len(r.runs) > 1:
             early = sum(1 for p in r.painted_before_script if p)
-            lines.append(f"  {r.name} runs: {', '.join(map(str, r.runs))}; painted before Material's start-up script "
+            runs = ", ".join(f"{score} ({slowdown:g}x)" if slowdown else str(score)
+                             for score, slowdown in zip(r.runs, r.slowdowns or [None] * len(r.runs)))
+            lines.append(f"  {r.name} runs: {runs}; painted before Material's start-up script "
                          f"(which then counts as blocking time) in {early} of {len(r.runs)}")
     lines.append(f"targets: performance ≥ {TARGETS['performance']}, accessibility, best practices and SEO "
                  f"{TARGETS['seo']}; thread page ≤ {THREAD_BYTES_TARGET // 1024} KB without the search index")
