@@ -228,8 +228,12 @@ class PageResult:
         return self.transferred - self.search_index
 
 
+def _score(lhr: dict, category: str) -> int:
+    return round((lhr["categories"][category]["score"] or 0) * 100)
+
+
 def summarise(name: str, url: str, lhr: dict) -> PageResult:
-    scores = {c: round((lhr["categories"][c]["score"] or 0) * 100) for c in CATEGORIES}
+    scores = {c: _score(lhr, c) for c in CATEGORIES}
     items = lhr["audits"]["network-requests"]["details"]["items"]
     transferred = sum(int(i.get("transferSize") or 0) for i in items)
     index = sum(int(i.get("transferSize") or 0) for i in items if SEARCH_INDEX in i.get("url", ""))
@@ -260,7 +264,7 @@ def painted_before_script(lhr: dict) -> bool | None:
 
 
 def with_runs(result: PageResult, lhrs: list[dict]) -> PageResult:
-    result.runs = [round((lhr["categories"]["performance"]["score"] or 0) * 100) for lhr in lhrs]
+    result.runs = [_score(lhr, "performance") for lhr in lhrs]
     result.slowdowns = [lhr.get("configSettings", {}).get("throttling", {}).get("cpuSlowdownMultiplier") for lhr in lhrs]
     result.painted_before_script = [painted_before_script(lhr) for lhr in lhrs]
     return result
@@ -325,7 +329,7 @@ def table(results: list[PageResult], compression: str, settings: Settings | None
         if len(r.runs) > 1:
             early = sum(1 for p in r.painted_before_script if p)
             runs = ", ".join(f"{score} ({slowdown:g}x)" if slowdown else str(score)
-                             for score, slowdown in zip(r.runs, r.slowdowns or [None] * len(r.runs)))
+                             for score, slowdown in zip(r.runs, r.slowdowns))
             lines.append(f"  {r.name} runs: {runs}; painted before Material's start-up script "
                          f"(which then counts as blocking time) in {early} of {len(r.runs)}")
     lines.append(f"targets: performance ≥ {TARGETS['performance']}, accessibility, best practices and SEO "
