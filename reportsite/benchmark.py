@@ -157,6 +157,13 @@ def serve(root: Path | None, compression: str):
         def set_root(self, path: Path) -> None:
             holder["root"] = path
 
+        def handle_error(self, request, client_address) -> None:
+            # Chromium drops kept-alive connections when Lighthouse closes it: not an error of the server's, and
+            # its traceback in the middle of the benchmark's output read like one.
+            if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+                return
+            super().handle_error(request, client_address)
+
     server = _Server(("127.0.0.1", 0), make_handler(lambda: holder["root"], compression))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -58,6 +58,19 @@ def test_the_server_compresses_text_like_github_pages(tmp_path):
         assert missing.value.code == 404
 
 
+def test_a_client_dropping_its_connection_is_not_reported_as_a_server_error(tmp_path, capsys):
+    with benchmark.serve(tmp_path, "gzip") as (server, _):
+        for error in (ConnectionResetError(104, "Connection reset by peer"), BrokenPipeError(32, "Broken pipe"),
+                      ValueError("a real fault")):
+            try:
+                raise error
+            except (OSError, ValueError):
+                server.handle_error(None, ("127.0.0.1", 1))
+    reported = capsys.readouterr().err
+    assert "ValueError: a real fault" in reported
+    assert "ConnectionResetError" not in reported and "BrokenPipeError" not in reported
+
+
 def test_a_run_on_a_host_much_faster_or_slower_than_assumed_is_off_calibration():
     assert not benchmark.off_calibration(1600, 1800)
     assert benchmark.off_calibration(1600, 1250) and benchmark.off_calibration(1600, 2000)
