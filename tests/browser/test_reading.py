@@ -87,3 +87,32 @@ def test_dark_mode_toggle_keeps_text_readable(page, site_url):
     color = page.locator(".src-para").first.evaluate("e => getComputedStyle(e).color")
     r, g, b = map(int, re.findall(r"\d+", color)[:3])
     assert r + g + b > 400  # light text on the dark background
+
+
+BUNDLE = "**/assets/javascripts/bundle.*.min.js"
+PALETTE_LABELS = "form[data-md-component=palette] label:not([hidden])"
+
+
+@pytest.mark.parametrize("system, scheme", [("dark", "slate"), ("light", "default")])
+def test_a_first_visit_is_in_the_systems_palette_before_materials_script_runs(browser, site_url, system, scheme):
+    # Material's script is held back: what the page shows then is what it shows from its first paint. Before the
+    # palette override (overrides/partials/javascripts/palette.html) a dark system got the light page here.
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme=system)
+    page = context.new_page()
+    page.route(BUNDLE, lambda route: route.abort())
+    page.goto(site_url + "/sources/du-alliance/", wait_until="domcontentloaded")
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == scheme
+    context.close()
+
+
+def test_a_palette_chosen_earlier_wins_over_the_system_preference(browser, site_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark")
+    page = context.new_page()
+    page.goto(site_url + "/", wait_until="networkidle")
+    # The reader picks light mode with Material's toggle (automatic -> light); Material stores the choice.
+    page.locator(PALETTE_LABELS).click()
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "default"
+    page.route(BUNDLE, lambda route: route.abort())
+    page.goto(site_url + "/sources/du-alliance/", wait_until="domcontentloaded")
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "default"
+    context.close()
