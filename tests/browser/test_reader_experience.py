@@ -386,3 +386,25 @@ def test_a_lost_footnote_says_so_in_its_preview(new_page, site_url):
     preview = ref.locator("xpath=..").locator(".cite__preview")
     expect(preview).to_be_visible()
     assert "Text missing in the source" in preview.inner_text()
+
+
+LAYOUT_SHIFTS = """() => new Promise(done => {
+    const shifts = [];
+    new PerformanceObserver(list => {
+        for (const shift of list.getEntries())
+            if (!shift.hadRecentInput)
+                shifts.push(shift.sources.map(s => s.node ? s.node.nodeName + '.' + s.node.className : '?').join(', ')
+                            + ' moved, score ' + shift.value.toFixed(4));
+    }).observe({type: 'layout-shift', buffered: true});
+    setTimeout(() => done(shifts), 1000);
+})"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["/", THREAD, "/synthesis/governance-models/", "/sources/du-alliance/", "/references/"])
+def test_nothing_moves_while_a_page_starts(new_page, site_url, path, scheme):
+    # Lighthouse's Cumulative Layout Shift, asserted directly: nothing the page shows first moves when Material's
+    # script starts (it reveals the search button and the palette toggle in the header) or when the palette applies.
+    page = new_page(PHONE, color_scheme=scheme)
+    page.goto(site_url + path, wait_until="load")
+    assert page.evaluate(LAYOUT_SHIFTS) == []
