@@ -3,6 +3,7 @@ run it reports, how it scales the CPU slowdown and what it counts as the search 
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import urllib.request
 
@@ -71,6 +72,12 @@ def test_a_client_dropping_its_connection_is_not_reported_as_a_server_error(tmp_
     assert "ConnectionResetError" not in reported and "BrokenPipeError" not in reported
 
 
+def test_the_default_cpu_slowdown_is_lighthouses_mobile_mode():
+    parser = argparse.ArgumentParser()
+    benchmark.add_arguments(parser)
+    assert float(parser.parse_args([]).cpu_multiplier) == 4.0 == benchmark.Settings().cpu_multiplier
+
+
 def test_a_run_on_a_host_much_faster_or_slower_than_assumed_is_off_calibration():
     assert not benchmark.off_calibration(1600, 1800)
     assert benchmark.off_calibration(1600, 1250) and benchmark.off_calibration(1600, 2000)
@@ -94,7 +101,7 @@ def test_the_slowdown_follows_the_host_and_off_calibration_runs_are_redone(tmp_p
     monkeypatch.setattr(benchmark, "lighthouse_cli", lambda: tmp_path / "cli.js")
     monkeypatch.setattr(benchmark, "run_lighthouse", fake_lighthouse)
     monkeypatch.setattr(benchmark, "CACHE", tmp_path / "cache")
-    settings = benchmark.Settings(runs=3)
+    settings = benchmark.Settings(runs=3, cpu_multiplier=None)  # --cpu-multiplier auto
     results = benchmark.benchmark(tmp_path, pages={"a": "", "b": ""}, settings=settings)
     assert [r.name for r in results] == ["a", "b"]
     slow, fast = benchmark.calibrated_multiplier(1000), benchmark.calibrated_multiplier(2500)
