@@ -11,15 +11,16 @@ Variability. Lighthouse's performance score varies from run to run, the more so 
 As Lighthouse's documentation advises (docs/variability.md: the median of five runs), each page is measured
 five times (``--runs``) and the median run (by performance score) is reported.
 
-CPU. Lighthouse's mobile mode emulates a mid-range phone by slowing the host's CPU 4x, a factor chosen for a
-desktop host with a benchmarkIndex of about 1500-2000. The targets (TARGETS) are set for Lighthouse's mobile mode as
-it comes, so that is the default (``--cpu-multiplier 4``). ``--cpu-multiplier auto`` scales the 4x to this host instead, as Lighthouse's
-documentation (docs/throttling.md, "Calibrating the CPU slowdown") describes for a host outside that range: one
-calibration run measures the host's benchmarkIndex and the multiplier becomes 4 × benchmarkIndex / 1750, the middle
-of the bracket, kept within Lighthouse's documented range of 1-10. On a busy two-core host the index moves from run
-to run (from 1,270 to 2,870 in one day's benchmarks here), so the calibrated multiplier follows it: each run uses the index the
-previous run measured, and a run whose own index is more than 20% off the one its multiplier was scaled to emulated
-another phone and is run again (at most twice per page). The index and the multiplier are printed with the figures.
+CPU. Lighthouse's mobile mode emulates a mid-range phone by slowing the host's CPU 4x, a factor chosen for a desktop
+host with a benchmarkIndex of about 1500-2000. The targets (TARGETS) are set for Lighthouse's mobile mode as it
+comes, so that is the default (``--cpu-multiplier 4``). ``--cpu-multiplier auto`` scales the 4x to this host
+instead, as Lighthouse's documentation (docs/throttling.md, "Calibrating the CPU slowdown") describes for a host
+outside that range: one calibration run measures the host's benchmarkIndex and the multiplier becomes 4 ×
+benchmarkIndex / 1750, the middle of the bracket, kept within Lighthouse's documented range of 1-10. On a busy
+two-core host the index moves from run to run (from 1,270 to 2,870 in one day's benchmarks here), so the calibrated
+multiplier follows it: each run uses the index the previous run measured, and a run whose own index is more than 20%
+off the one its multiplier was scaled to emulated another phone and is run again (at most twice per page). The index
+and the multiplier are printed with the figures.
 
 Each page's line is its median run; under it come every run's performance score (with its CPU slowdown) and how
 many runs painted before Material's start-up script ran. Lighthouse simulates a phone from one unthrottled load, and
@@ -157,8 +158,8 @@ def serve(root: Path | None, compression: str):
             holder["root"] = path
 
         def handle_error(self, request, client_address) -> None:
-            # Chromium drops kept-alive connections when Lighthouse closes it: not an error of the server's, and
-            # its traceback in the middle of the benchmark's output read like one.
+            # Chromium drops its kept-alive connections when Lighthouse closes the browser: not an error of the
+            # server's, and its traceback in the middle of the benchmark's output read like one.
             if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
                 return
             super().handle_error(request, client_address)
